@@ -18,6 +18,7 @@ export type ConnectFailure =
   | "certificate-untrusted"
   | "certificate-host-mismatch"
   | "certificate-expired"
+  | "client-certificate-required"
   | "database-missing"
   | "role-missing"
   | "too-many-connections"
@@ -39,9 +40,10 @@ export function classify(error: unknown): { kind: ConnectFailure; serverSaid: bo
   if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NONAME") return { kind: "unknown-host", serverSaid };
   if (code === "ETIMEDOUT" || /timeout/i.test(message)) return { kind: "timeout", serverSaid };
   if (code === "28P01") return { kind: "auth-failed", serverSaid };
-  if (code === "28000" && /no pg_hba\.conf entry/.test(message)) {
+  if (code === "28000" && /no pg_hba\.conf entry|pg_hba\.conf rejects connection/.test(message)) {
     return { kind: /no encryption/.test(message) ? "ssl-required" : "no-hba-entry", serverSaid };
   }
+  if (/requires a valid client certificate|certificate authentication failed/.test(message)) return { kind: "client-certificate-required", serverSaid };
   if (code === "28000" && /role .* does not exist/.test(message)) return { kind: "role-missing", serverSaid };
   if (code === "3D000") return { kind: "database-missing", serverSaid };
   if (code === "53300") return { kind: "too-many-connections", serverSaid };
@@ -67,6 +69,7 @@ const HINTS: Record<ConnectFailure, (where: string) => string> = {
   "certificate-untrusted": () => "the server's certificate is not signed by the given CA: set sslrootcert to the CA that signed it",
   "certificate-host-mismatch": () => "the certificate was issued for another name: connect with a host name from its subjectAltName, or use sslmode=verify-ca",
   "certificate-expired": () => "the server's certificate has expired: renew it (pgready tls generate) and reload the server",
+  "client-certificate-required": () => "pg_hba.conf uses the cert method here: give sslcert and sslkey for a certificate whose CN is the user",
   "database-missing": () => "create the database (createdb) or name another one with dbname",
   "role-missing": () => "create the role or connect as another user",
   "too-many-connections": () => "all max_connections slots are in use: find idle sessions (pgready status) or put PgBouncer in front",
@@ -88,6 +91,7 @@ const SUMMARY: Record<ConnectFailure, string> = {
   "certificate-untrusted": "server certificate not trusted",
   "certificate-host-mismatch": "server certificate does not match the host name",
   "certificate-expired": "server certificate expired",
+  "client-certificate-required": "the server requires a client certificate",
   "database-missing": "database does not exist",
   "role-missing": "role does not exist",
   "too-many-connections": "too many connections",
