@@ -4,7 +4,7 @@
  */
 import pg from "pg";
 import { join } from "node:path";
-import type { ConnSettings, HostEntry } from "../config/conninfo/types.js";
+import { passwordFor, type ConnSettings, type HostEntry } from "../config/conninfo/index.js";
 import { connectError, PgreadyError } from "../core/errors.js";
 import { classify, connectFailure } from "./connect-errors.js";
 import { tlsAttempts, type TlsAttempt } from "./tls-options.js";
@@ -16,8 +16,7 @@ export interface SessionGuards {
   readonly lockTimeoutMs: number;
 }
 
-export const DEFAULT_GUARDS: SessionGuards = { readOnly: true, statementTimeoutMs: 30_000, lockTimeoutMs: 2_000 };
-const DEFAULT_CONNECT_TIMEOUT_S = 10;
+export const DEFAULT_GUARDS: SessionGuards = { readOnly: true, statementTimeoutMs: 30_000, lockTimeoutMs: 1_000 };
 
 export type Row = Record<string, unknown>;
 
@@ -119,13 +118,14 @@ async function connectHost(settings: ConnSettings, host: HostEntry, guards: Sess
 }
 
 async function connectOnce(settings: ConnSettings, host: HostEntry, attempt: TlsAttempt, guards: SessionGuards, where: string): Promise<Session> {
-  const connectTimeout = settings.connectTimeout > 0 ? settings.connectTimeout : DEFAULT_CONNECT_TIMEOUT_S;
+  // libpq's 0 means wait forever; node-postgres's 0 means the same.
+  const connectTimeout = settings.connectTimeout;
   const client = new pg.Client({
     host: host.hostaddr ?? host.host,
     port: host.port,
     user: settings.user,
     database: settings.dbname,
-    ...(settings.password === undefined ? {} : { password: settings.password }),
+    ...passwordOption(passwordFor(settings, host)),
     ssl: attempt.tls ? attempt.options : false,
     application_name: settings.applicationName,
     connectionTimeoutMillis: connectTimeout * 1000,
@@ -153,6 +153,10 @@ async function connectOnce(settings: ConnSettings, host: HostEntry, attempt: Tls
     await client.end().catch(() => undefined);
     throw error;
   }
+}
+
+function passwordOption(password: string | undefined): { password?: string } {
+  return password === undefined ? {} : { password };
 }
 
 /** One round trip: set the guards and learn what the server is. */

@@ -113,6 +113,5 @@ describe("status on a primary with a streaming replica", () => {
     assert.equal(plain.session.pgMonitor, false);
     assert.match(plain.notes.join("\n"), /GRANT pg_monitor TO plain/);
     assert.equal(plain.sharedPreloadLibraries, null, "hidden, not empty, for a role without pg_read_all_settings");
-    assert.equal(plain.archiving.configured, null);
   });
 });

@@ -27,6 +27,8 @@ export interface ConnSettings {
   /** Never printed; displays use `displayTarget`. */
   readonly password?: string | undefined;
   readonly passwordSource?: SettingSource | undefined;
+  /** The password file libpq's rules chose (passfile, PGPASSFILE, ~/.pgpass); `passwordFor` reads it per host. */
+  readonly passfile?: string | undefined;
   readonly sslmode: SslMode;
   readonly sslrootcert?: string | undefined;
   readonly sslcert?: string | undefined;

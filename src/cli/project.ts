@@ -1,0 +1,64 @@
+/** @module What a command needs from the project around it: its pgready.yaml, its sandbox, its target. */
+import { join, resolve } from "node:path";
+import { displayTarget, type ConnSettings } from "../config/conninfo/index.js";
+import { findConfigFile, loadConfig, type PgreadyConfig } from "../config/file/index.js";
+import { chooseTarget } from "../config/targets.js";
+import { connectError } from "../core/errors.js";
+import type { SessionGuards } from "../db/session.js";
+import { sandboxConnSettings, sandboxStatus } from "../sandbox/index.js";
+import type { CommandContext } from "./spec.js";
+
+export interface LoadedConfig {
+  readonly path: string;
+  readonly config: PgreadyConfig;
+}
+
+export async function projectConfig(context: CommandContext): Promise<LoadedConfig | undefined> {
+  const path = findConfigFile({ explicit: context.configPath, env: context.env, cwd: context.cwd });
+  return path ? { path, config: await loadConfig(path, context.env) } : undefined;
+}
+
+export interface SandboxDefaults {
+  readonly dir: string;
+  readonly port: number | undefined;
+  readonly pgVersion: number | undefined;
+  readonly bindir: string | undefined;
+}
+
+/** The sandbox's place and settings: --dir, else pgready.yaml's sandbox section, else ./.pgready/sandbox. */
+export async function sandboxDefaults(context: CommandContext): Promise<SandboxDefaults> {
+  const loaded = await projectConfig(context);
+  const flagDir = context.values["dir"];
+  const section = loaded?.config.sandbox;
+  return {
+    dir: typeof flagDir === "string" ? resolve(context.cwd, flagDir) : (section?.dir ?? join(context.cwd, ".pgready", "sandbox")),
+    port: section?.port,
+    pgVersion: section?.pg_version,
+    bindir: section?.bindir,
+  };
+}
+
+export interface ResolvedTarget {
+  readonly settings: ConnSettings;
+  /** For output: the target with its password masked. */
+  readonly display: string;
+  readonly guards: SessionGuards;
+}
+
+/** The server a read-only command talks to, with its session guards. */
+export async function resolveTarget(context: CommandContext, argument: string | undefined): Promise<ResolvedTarget> {
+  const loaded = await projectConfig(context);
+  const choice = chooseTarget({ argument, config: loaded?.config, configPath: loaded?.path, env: context.env });
+  const guards = { readOnly: true, ...choice.guards };
+  if (choice.kind === "server") return { settings: choice.settings, display: displayTarget(choice.settings), guards };
+  const { dir } = await sandboxDefaults(context);
+  const status = await sandboxStatus(dir);
+  if (status.state !== "running") {
+    throw connectError(status.state === "absent" ? `there is no sandbox in ${dir}` : `the sandbox in ${dir} is not running`, {
+      place: "sandbox",
+      hint: "start it with: pgready sandbox start",
+    });
+  }
+  const settings = sandboxConnSettings(status.sandbox);
+  return { settings, display: displayTarget(settings), guards };
+}

@@ -1,0 +1,94 @@
+/**
+ * @module What pgready.yaml may contain. Each top-level section is its own schema; a feature that needs
+ * configuration adds a section to `sections`. Every object is strict, so a misspelt key is an error
+ * rather than a silently ignored setting. Keys keep the file's snake_case spelling in the loaded config.
+ */
+import { z } from "zod";
+import { SSL_MODES } from "../conninfo/types.js";
+import { conninfo, path, rootCertPath, text, timeout, wholeNumber } from "./fields.js";
+
+/** `default_target: sandbox` means the local sandbox, so no target may take that name. */
+export const SANDBOX_TARGET = "sandbox";
+
+/** Application pool settings; bounds and defaults follow the configuration guide (seed 003). */
+const pool = z.strictObject({
+  pool_size: wholeNumber(1, 100).default(20),
+  max_overflow: wholeNumber(0, 100).default(10),
+  /** Seconds to wait for a free connection. */
+  pool_timeout: wholeNumber(1, 300).default(30),
+  /** Seconds before a connection is replaced. */
+  pool_recycle: wholeNumber(300, 7200).default(1800),
+  /** Application instances sharing the server: they need (pool_size + max_overflow) × replicas connections. */
+  replicas: wholeNumber(1, 1000).default(1),
+});
+
+const sessionTimeouts = {
+  statement_timeout: timeout.optional(),
+  lock_timeout: timeout.optional(),
+};
+
+const targetName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/i, { error: "target names start with a letter and use only letters, digits, _ and -" })
+  .refine((name) => name !== SANDBOX_TARGET, { error: `"${SANDBOX_TARGET}" is reserved for the local sandbox` });
+
+/** Connection settings are kept as written; the connection layer merges them over `url` (fields win). */
+function target(baseDir: string) {
+  return z.strictObject({
+    url: conninfo.optional(),
+    host: text.optional(),
+    port: wholeNumber(1, 65535).optional(),
+    dbname: text.optional(),
+    user: text.optional(),
+    password: text.optional(),
+    sslmode: z.enum(SSL_MODES).optional(),
+    sslrootcert: rootCertPath(baseDir).optional(),
+    sslcert: path(baseDir).optional(),
+    sslkey: path(baseDir).optional(),
+    application_name: text.optional(),
+    /** Seconds. */
+    connect_timeout: wholeNumber(1, 3600).optional(),
+    ...sessionTimeouts,
+    pool: pool.optional(),
+  });
+}
+
+function sandbox(baseDir: string) {
+  return z.strictObject({
+    dir: path(baseDir).prefault(".pgready/sandbox"),
+    // No default here: a sandbox keeps the port it was made with unless told otherwise.
+    port: wholeNumber(1024, 65535).optional(),
+    pg_version: wholeNumber(10, 99).optional(),
+    bindir: path(baseDir).optional(),
+  });
+}
+
+function sections(baseDir: string) {
+  return {
+    version: z.literal("1").transform(() => 1 as const).default(1),
+    default_target: text.optional(),
+    targets: z.record(targetName, target(baseDir)).prefault({}),
+    sandbox: sandbox(baseDir).prefault({}),
+    /** Defaults for every target; a target's own value wins. */
+    session: z.strictObject(sessionTimeouts).prefault({}),
+  };
+}
+
+/** Built per file, because relative paths resolve against the file's directory. */
+export function configSchema(baseDir: string) {
+  return z.strictObject(sections(baseDir)).superRefine((config, ctx) => {
+    const name = config.default_target;
+    if (name === undefined || name === SANDBOX_TARGET || Object.hasOwn(config.targets, name)) return;
+    ctx.addIssue({
+      code: "custom",
+      path: ["default_target"],
+      message: `must name a target, one of ${[...Object.keys(config.targets), SANDBOX_TARGET].join(", ")}`,
+    });
+  });
+}
+
+export type PgreadyConfig = z.output<ReturnType<typeof configSchema>>;
+export type TargetConfig = PgreadyConfig["targets"][string];
+export type PoolConfig = NonNullable<TargetConfig["pool"]>;
+export type SandboxConfig = PgreadyConfig["sandbox"];
+export type SessionConfig = PgreadyConfig["session"];
