@@ -87,12 +87,7 @@ async function initSandbox(dir: string, options: SandboxOptions, say: (m: string
   const port = options.port === "auto" ? await freePort() : (options.port ?? DEFAULT_SANDBOX_PORT);
   const sandbox: SandboxState = {
     format: 1,
-    dir,
-    dataDir: join(dir, "data"),
-    socketDir: socketDirFor(dir, port),
-    logFile: join(dir, "log", "postgresql.log"),
-    passfile: join(dir, "pgpass"),
-    port,
+    ...layout(dir, port),
     bindir: binaries.bindir,
     binarySource: binaries.source,
     pgVersion: binaries.version,
@@ -170,6 +165,18 @@ function writeServerConfig(sandbox: SandboxState, extra: Readonly<Record<string,
     appendFileSync(mainConf, `\ninclude_if_exists = '${CONF_FILE}'\n`);
   }
   ownedDir(sandbox.socketDir, sandbox.serverUser);
+}
+
+/** Where a sandbox keeps its parts. */
+function layout(dir: string, port: number): Pick<SandboxState, "dir" | "dataDir" | "socketDir" | "logFile" | "passfile" | "port"> {
+  return {
+    dir,
+    dataDir: join(dir, "data"),
+    socketDir: socketDirFor(dir, port),
+    logFile: join(dir, "log", "postgresql.log"),
+    passfile: join(dir, "pgpass"),
+    port,
+  };
 }
 
 function formatSetting(value: SettingValue): string {
@@ -264,12 +271,7 @@ export async function createReplicaSandbox(options: ReplicaOptions): Promise<San
   const user = { ...primary.serverUser, home: "/", dropsRoot: process.getuid?.() === 0, created: false };
   const replica: SandboxState = {
     ...primary,
-    dir,
-    dataDir: join(dir, "data"),
-    socketDir: socketDirFor(dir, port),
-    logFile: join(dir, "log", "postgresql.log"),
-    passfile: join(dir, "pgpass"),
-    port,
+    ...layout(dir, port),
     primaryPort: primary.port,
     createdAt: new Date().toISOString(),
   };

@@ -21,5 +21,5 @@ export function sandboxConnSettings(sandbox: SandboxState, dbname = "postgres"):
 
 /** A URL psql accepts as is; the password stays in the sandbox's 0600 passfile. */
 export function sandboxUrl(sandbox: SandboxState, dbname = "postgres"): string {
-  return `postgresql://${SUPERUSER}@127.0.0.1:${sandbox.port}/${encodeURIComponent(dbname)}?passfile=${encodeURIComponent(sandbox.passfile)}`;
+  return `postgresql://${SUPERUSER}@127.0.0.1:${sandbox.port}/${encodeURIComponent(dbname)}?passfile=${encodeURIComponent(sandbox.passfile).replaceAll("%2F", "/")}`;
 }
