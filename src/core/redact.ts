@@ -5,9 +5,16 @@
 
 const secrets = new Set<string>();
 
-/** Remember a secret so that any later output containing it is masked. Short values are kept too. */
+/**
+ * Below this length a secret is not hunted for in free text: masking every "x" would garble all output
+ * while hiding nothing (a 3-character password is in every word anyway). Structured places (URL
+ * userinfo, `password=`) are masked whatever the length.
+ */
+export const MIN_MASKED_SECRET_LENGTH = 4;
+
+/** Remember a secret so that any later output containing it is masked. */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length > 0) secrets.add(value);
+  if (value && value.length >= MIN_MASKED_SECRET_LENGTH) secrets.add(value);
 }
 
 export const MASK = "***";
