@@ -8,12 +8,25 @@ import { COMMANDS } from "./registry.js";
 import { GLOBAL_OPTIONS, type CommandSpec, type OptionValues } from "./spec.js";
 import { closest } from "../core/suggest.js";
 
+/** pgready's own package.json, found by walking up: the module sits in dist/src/cli or in dist/bundle. */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
+  for (let dir = new URL(".", import.meta.url); ; dir = new URL("..", dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { name?: string; version: string };
+      if (pkg.name === "pgready") return pkg.version;
+    } catch {
+      // not here; keep walking
+    }
+    if (dir.pathname === "/") throw new Error("pgready's package.json not found");
+  }
 }
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // `pgready status | head` closes our stdout early: that is the reader's choice, not an error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(EXIT_CODES.ok);
+    throw error;
+  });
   const wantsJson = argv.includes("--json");
   const out = terminalOutput({ noColor: argv.includes("--no-color") });
   try {
