@@ -50,6 +50,13 @@ describe("cannot connect: which host:port, what happened, and the likely fix (ex
     assert.match(result.stderr, /connect_timeout/);
   });
 
+  it("a host name that does not resolve (.invalid never does)", async () => {
+    const result = await runCli(["status", "host=db.nonexistent.invalid user=app"]);
+    assert.equal(result.code, 3);
+    assert.match(result.stderr, /db\.nonexistent\.invalid:5432: cannot connect: could not translate host name/);
+    assert.match(result.stderr, /check DNS/);
+  });
+
   it("no socket in a socket directory", async () => {
     const result = await runCli(["status", "host=/nonexistent/socket/dir port=5999 user=app"]);
     assert.equal(result.code, 3);

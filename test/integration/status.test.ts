@@ -115,3 +115,21 @@ describe("status on a primary with a streaming replica", () => {
     assert.equal(plain.sharedPreloadLibraries, null, "hidden, not empty, for a role without pg_read_all_settings");
   });
 });
+
+describe("status of WAL archiving", () => {
+  it("shows archive_mode, and an archive_command that fails as failing now", async () => {
+    const cluster = await startTestCluster({ settings: { archive_mode: "on", archive_command: "false", archive_timeout: 0 } });
+    await cluster.sql("CREATE TABLE w AS SELECT g FROM generate_series(1, 1000) g");
+    await cluster.sql("SELECT pg_switch_wal()");
+    let status = await statusOf(cluster);
+    for (let i = 0; i < 100 && status.archiving.failedCount === 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await statusOf(cluster);
+    }
+    assert.equal(status.archiving.mode, "on");
+    assert.equal(status.archiving.configured, true);
+    assert.ok(status.archiving.failedCount > 0, "the archiver tried and failed");
+    assert.equal(status.archiving.failing, true);
+    assert.match(status.archiving.lastFailedWal ?? "", /^[0-9A-F]{24}$/);
+  });
+});
