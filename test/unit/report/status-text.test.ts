@@ -42,7 +42,7 @@ describe("status as text", () => {
     assert.match(out, /used +10 of 97 \(10 %\)\n/);
     assert.match(out, /app +5\.0 GB {2}3 connections/);
     assert.match(out, /connected as +app to app via db:5432 \(TLS\)/);
-    assert.match(out, /pg_stat_statements 1\.9\[YELLOW  \(→ 1\.10\)\]/);
+    assert.match(out, /pg_stat_statements 1\.9\[YELLOW {2}\(→ 1\.10\)\]/);
     assert.doesNotMatch(out, /RED/);
   });
 
