@@ -1,0 +1,4 @@
+/** @module Checks on statements, cache, replication, archiving and settings. */
+import type { CheckDefinition } from "../types.js";
+
+export const performanceChecks: readonly CheckDefinition[] = [];

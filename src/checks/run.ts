@@ -1,0 +1,80 @@
+/** @module A check run: choose checks, collect the sections they need once, evaluate each purely. */
+import type { Session } from "../db/session.js";
+import { collectSnapshot, type HostInfo, type SectionName, type Snapshot } from "./snapshot/index.js";
+import { scorecard, type Scorecard } from "./score.js";
+import type { CheckDefinition, CheckOutcome, Finding, Thresholds } from "./types.js";
+
+export const CHECK_REPORT_SCHEMA = "pgready.check/v1";
+
+export interface RunOptions {
+  readonly checks: readonly CheckDefinition[];
+  /** Overrides from pgready.yaml, by check id; defaults come from each check. */
+  readonly thresholds?: ReadonlyMap<string, Thresholds> | undefined;
+  readonly tenantSchemas?: readonly string[] | undefined;
+  readonly statementLimit?: number | undefined;
+  readonly host?: HostInfo | null | undefined;
+  readonly target: string;
+}
+
+export interface CheckReport {
+  readonly schema: typeof CHECK_REPORT_SCHEMA;
+  readonly target: string;
+  readonly collectedAt: string;
+  readonly server: Snapshot["server"];
+  readonly scorecard: Scorecard;
+  readonly outcomes: readonly CheckOutcome[];
+  /** Every finding of every evaluated check, worst first. */
+  readonly findings: readonly Finding[];
+  readonly statementCount: number;
+  readonly durationMs: number;
+}
+
+export async function runChecks(session: Session, options: RunOptions): Promise<CheckReport> {
+  const started = performance.now();
+  const needed = new Set<SectionName>(options.checks.flatMap((check) => check.needs));
+  const snapshot = await collectSnapshot(session, { statementLimit: options.statementLimit ?? 20, host: options.host ?? null, sections: needed });
+  const outcomes = evaluateAll(snapshot, options);
+  const findings = outcomes
+    .flatMap((outcome) => (outcome.status === "evaluated" ? outcome.findings : []))
+    .sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || a.check.localeCompare(b.check) || a.object.localeCompare(b.object));
+  return {
+    schema: CHECK_REPORT_SCHEMA,
+    target: options.target,
+    collectedAt: snapshot.collectedAt,
+    server: snapshot.server,
+    scorecard: scorecard(outcomes),
+    outcomes,
+    findings,
+    statementCount: snapshot.statementCount,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+const SEVERITY_ORDER = { ok: 0, info: 1, warning: 2, critical: 3 } as const;
+
+/** Evaluate every check against one snapshot; pure, so tests can feed it made-up snapshots. */
+export function evaluateAll(snapshot: Snapshot, options: Pick<RunOptions, "checks" | "thresholds" | "tenantSchemas">): CheckOutcome[] {
+  return options.checks.map((check) => evaluateOne(check, snapshot, options));
+}
+
+function evaluateOne(check: CheckDefinition, snapshot: Snapshot, options: Pick<RunOptions, "thresholds" | "tenantSchemas">): CheckOutcome {
+  if (check.minVersion !== undefined && snapshot.server.versionNum < check.minVersion) {
+    return { status: "skipped", check, reason: `needs PostgreSQL ${Math.floor(check.minVersion / 10000)} or newer` };
+  }
+  for (const name of check.needs) {
+    const section = snapshot.sections[name];
+    if (section.state === "skipped") return { status: "skipped", check, reason: section.reason, privilege: section.privilege || undefined };
+    if (section.state === "error") return { status: "error", check, reason: `reading ${name} failed: ${section.reason}` };
+  }
+  const thresholds = options.thresholds?.get(check.id) ?? check.thresholds ?? { warning: 0, critical: 0 };
+  try {
+    const observations = check.evaluate({ snapshot, thresholds, tenantSchemas: options.tenantSchemas ?? [] });
+    const findings: Finding[] = observations.map((o) => ({ check: check.id, pillar: check.pillar, ...o }));
+    if (findings.length === 0) {
+      findings.push({ check: check.id, pillar: check.pillar, severity: "ok", object: snapshot.server.database, message: `${check.title}: nothing to report`, evidence: {} });
+    }
+    return { status: "evaluated", check, findings };
+  } catch (error) {
+    return { status: "error", check, reason: `evaluating failed: ${(error as Error).message}` };
+  }
+}
