@@ -1,5 +1,4 @@
 /** @module The pgready command line: find the command, parse its flags, run it, map errors to exit codes. */
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { EXIT_CODES, isPgreadyError, messageOf, usageError, type PgreadyError } from "../core/errors.js";
 import { commandHelp, mainHelp } from "./help.js";
@@ -7,19 +6,7 @@ import { terminalOutput, type Output } from "./output.js";
 import { COMMANDS } from "./registry.js";
 import { GLOBAL_OPTIONS, type CommandSpec, type OptionValues } from "./spec.js";
 import { closest } from "../core/suggest.js";
-
-/** pgready's own package.json, found by walking up: the module sits in dist/src/cli or in dist/bundle. */
-export function packageVersion(): string {
-  for (let dir = new URL(".", import.meta.url); ; dir = new URL("..", dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { name?: string; version: string };
-      if (pkg.name === "pgready") return pkg.version;
-    } catch {
-      // not here; keep walking
-    }
-    if (dir.pathname === "/") throw new Error("pgready's package.json not found");
-  }
-}
+import { packageVersion } from "./version.js";
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   // `pgready status | head` closes our stdout early: that is the reader's choice, not an error.

@@ -7,6 +7,8 @@ export interface Output {
   line(text?: string): void;
   /** JSON to stdout, pretty-printed. */
   json(value: unknown): void;
+  /** A finished document (HTML, SARIF, …) to stdout as is, secrets masked. */
+  raw(text: string): void;
   /** Progress and notices, to stderr, so stdout stays parseable. */
   info(text: string): void;
   error(text: string): void;
@@ -19,6 +21,7 @@ export function terminalOutput(options: { noColor?: boolean } = {}): Output {
     color,
     line: (text = "") => process.stdout.write(`${redact(text)}\n`),
     json: (value) => process.stdout.write(`${redact(JSON.stringify(value, null, 2))}\n`),
+    raw: (text) => process.stdout.write(redact(text)),
     info: (text) => process.stderr.write(`${redact(errColor ? paint.dim(text) : text)}\n`),
     error: (text) => process.stderr.write(`${redact(errColor ? paint.red(text) : text)}\n`),
   };

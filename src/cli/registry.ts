@@ -11,6 +11,11 @@ export interface CommandEntry {
 
 export const COMMANDS: readonly CommandEntry[] = [
   {
+    name: "check",
+    summary: "the readiness assessment: every check, a score per pillar, what to fix (--fail-on for CI)",
+    load: async () => [(await import("./commands/check.js")).checkCommand],
+  },
+  {
     name: "status",
     summary: "the server at a glance: version, role, connections, cache, TPS, replication, archiving",
     load: async () => [(await import("./commands/status.js")).statusCommand],

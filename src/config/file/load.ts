@@ -12,6 +12,7 @@ import { interpolate } from "./interpolate.js";
 import type { PgreadyConfig } from "./schema.js";
 import { readSecretFiles } from "./secret-files.js";
 import { validate } from "./validate.js";
+import { lineOf } from "./locate.js";
 
 /** `env` is passed in rather than read from process.env, so tests and callers control it. */
 export async function loadConfig(path: string, env: NodeJS.ProcessEnv): Promise<PgreadyConfig> {
@@ -31,4 +32,18 @@ function fileLabel(path: string): string {
   if (!isAbsolute(path)) return path;
   const inCwd = relative(process.cwd(), path);
   return inCwd && !inCwd.startsWith("..") && !isAbsolute(inCwd) ? inCwd : path;
+}
+
+/**
+ * The `file:line` of a key, for errors found after loading (a threshold whose unit only the check
+ * knows). Re-reads the file; falls back to the file name alone when it cannot.
+ */
+export async function configPlace(path: string, keyPath: readonly PropertyKey[]): Promise<string> {
+  const label = fileLabel(path);
+  try {
+    const config = parseConfigText(await readFile(resolve(path), "utf8"), label, dirname(resolve(path)));
+    return `${label}:${lineOf(config, keyPath)}`;
+  } catch {
+    return label;
+  }
 }

@@ -27,6 +27,24 @@ const sessionTimeouts = {
   lock_timeout: timeout.optional(),
 };
 
+/**
+ * `pgready check` settings. Threshold values stay text here ("80%", "5min", "10MB"): which unit a
+ * threshold takes depends on the check, which the checks module knows and validates.
+ */
+const thresholdPair = z.strictObject({ warning: text.optional(), critical: text.optional() });
+const checkIdPattern = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/;
+const checkThresholds = z.record(z.string().regex(checkIdPattern, { error: "check ids look like connections.usage" }), thresholdPair);
+
+const checksSection = z.strictObject({
+  thresholds: checkThresholds.prefault({}),
+  /** Check ids or pillars never run for this project. */
+  skip: z.array(text).prefault([]),
+  /** Schemas whose tables are tenant-scoped (seed 001): their indexes should lead with tenant_id. */
+  tenant_schemas: z.array(text).prefault([]),
+  /** Statements kept per ranking (by total, mean and blocks read). */
+  statement_limit: wholeNumber(1, 1000).default(20),
+});
+
 const targetName = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/i, { error: "target names start with a letter and use only letters, digits, _ and -" })
@@ -50,6 +68,8 @@ function target(baseDir: string) {
     connect_timeout: wholeNumber(1, 3600).optional(),
     ...sessionTimeouts,
     pool: pool.optional(),
+    /** Per-target threshold overrides, over the project-wide ones. */
+    checks: z.strictObject({ thresholds: checkThresholds.prefault({}) }).optional(),
   });
 }
 
@@ -71,6 +91,7 @@ function sections(baseDir: string) {
     sandbox: sandbox(baseDir).prefault({}),
     /** Defaults for every target; a target's own value wins. */
     session: z.strictObject(sessionTimeouts).prefault({}),
+    checks: checksSection.prefault({}),
   };
 }
 
@@ -92,3 +113,5 @@ export type TargetConfig = PgreadyConfig["targets"][string];
 export type PoolConfig = NonNullable<TargetConfig["pool"]>;
 export type SandboxConfig = PgreadyConfig["sandbox"];
 export type SessionConfig = PgreadyConfig["session"];
+export type ChecksConfig = PgreadyConfig["checks"];
+export type ThresholdOverrides = ChecksConfig["thresholds"];
