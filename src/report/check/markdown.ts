@@ -12,7 +12,7 @@ export function renderCheckMarkdown(doc: CheckReportDocument): string {
   out.push("", "## Findings", "");
   if (problems.length === 0) out.push("Nothing to report.");
   for (const f of problems) {
-    out.push(`### ${f.severity.toUpperCase()} \`${f.check}\` — ${md(f.object)}`, "", md(f.message), "");
+    out.push(`### ${f.severity.toUpperCase()} \`${f.check}\` — ${code(f.object)}`, "", md(f.message), "");
     if (f.remediation) {
       out.push(`**Fix:** ${md(f.remediation.why)}`, "");
       if (f.remediation.setting) out.push("```", f.remediation.setting, "```", "");
@@ -26,6 +26,12 @@ export function renderCheckMarkdown(doc: CheckReportDocument): string {
     out.push("");
   }
   return `${out.join("\n")}\n`;
+}
+
+/** A code span that survives backticks in the text. */
+function code(text: string): string {
+  const fence = text.includes("`") ? "`` " : "`";
+  return `${fence}${text}${fence.split("").reverse().join("")}`;
 }
 
 /** Escape what Markdown would read as markup in table cells and text. */
