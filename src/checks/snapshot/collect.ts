@@ -116,6 +116,7 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
       const [r] = await query(sql.RECEIVER);
       if (!r) return null;
       return {
+        pid: optNum(r["pid"]),
         status: optStr(r["status"]),
         senderHost: optStr(r["sender_host"]),
         senderPort: optNum(r["sender_port"]),
@@ -145,6 +146,7 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
         failedCount: num(r?.["failed_count"]),
         lastFailedWal: optStr(r?.["last_failed_wal"]),
         lastFailedAgeSeconds: optNum(r?.["last_failed_age_seconds"]),
+        currentWal: optStr(r?.["current_wal"]),
       };
     }),
     extensions: await run("extensions", async () =>
@@ -207,6 +209,7 @@ function mapRelations(rows: Raw[], indexBytes: Map<number, number>): RelationRow
       liveTuples: optNum(r["live_tuples"]),
       deadTuples: optNum(r["dead_tuples"]),
       modsSinceAnalyze: optNum(r["mods_since_analyze"]),
+      insertsSinceVacuum: optNum(r["inserts_since_vacuum"]),
       lastVacuum: optTime(r["last_vacuum"]),
       lastAutovacuum: optTime(r["last_autovacuum"]),
       lastAnalyze: optTime(r["last_analyze"]),
@@ -216,8 +219,10 @@ function mapRelations(rows: Raw[], indexBytes: Map<number, number>): RelationRow
       xidAge: optNum(r["xid_age"]),
       mxidAge: optNum(r["mxid_age"]),
       options: strings(r["options"]),
+      toastOptions: strings(r["toast_options"]),
       hasPrimaryKey: Boolean(r["has_primary_key"]),
       readable: Boolean(r["readable"]),
+      parentOid: optNum(r["parent_oid"]),
     };
   });
 }
@@ -269,6 +274,7 @@ function mapDatabase(r: Raw): Sections["databases"][number] {
     connections: num(r["connections"]),
     connectionLimit: num(r["connection_limit"]),
     allowConnections: Boolean(r["allow_connections"]),
+    isTemplate: Boolean(r["is_template"]),
     xactCommit: num(r["xact_commit"]),
     xactRollback: num(r["xact_rollback"]),
     blocksRead: num(r["blocks_read"]),

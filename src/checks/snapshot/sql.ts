@@ -27,6 +27,7 @@ SELECT d.datname AS name,
        coalesce(s.numbackends, 0)::int AS connections,
        d.datconnlimit AS connection_limit,
        d.datallowconn AS allow_connections,
+       d.datistemplate AS is_template,
        coalesce(s.xact_commit, 0)::float8 AS xact_commit,
        coalesce(s.xact_rollback, 0)::float8 AS xact_rollback,
        coalesce(s.blks_read, 0)::float8 AS blocks_read,
@@ -46,7 +47,7 @@ LEFT JOIN pg_stat_database s ON s.datid = d.oid
 WHERE NOT d.datistemplate OR d.datallowconn`;
 
 export const SESSIONS = `
-SELECT pid, datname, usename, application_name, client_addr::text AS client_address, state, backend_type,
+SELECT pid, datname, usename, application_name, host(client_addr) AS client_address, state, backend_type,
        extract(epoch FROM now() - backend_start)::float8 AS backend_seconds,
        extract(epoch FROM now() - xact_start)::float8 AS xact_seconds,
        extract(epoch FROM now() - query_start)::float8 AS query_seconds,
@@ -70,13 +71,16 @@ SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS 
        c.relpages::float8 AS pages, c.reltuples::float8 AS estimated_rows,
        s.seq_scan::float8, s.seq_tup_read::float8, s.idx_scan::float8,
        s.n_live_tup::float8 AS live_tuples, s.n_dead_tup::float8 AS dead_tuples, s.n_mod_since_analyze::float8 AS mods_since_analyze,
+       s.n_ins_since_vacuum::float8 AS inserts_since_vacuum,
        s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze,
        io.heap_blks_read::float8 AS heap_blocks_read, io.heap_blks_hit::float8 AS heap_blocks_hit,
        CASE WHEN c.relkind IN ('r', 'm') THEN age(c.relfrozenxid)::float8 END AS xid_age,
        CASE WHEN c.relkind IN ('r', 'm') THEN mxid_age(c.relminmxid)::float8 END AS mxid_age,
        coalesce(c.reloptions, '{}') AS options,
+       coalesce(t.reloptions, '{}') AS toast_options,
        EXISTS (SELECT 1 FROM pg_constraint p WHERE p.conrelid = c.oid AND p.contype = 'p') AS has_primary_key,
-       has_table_privilege(c.oid, 'SELECT') AS readable
+       has_table_privilege(c.oid, 'SELECT') AS readable,
+       (SELECT i.inhparent::int8 FROM pg_inherits i WHERE i.inhrelid = c.oid AND c.relispartition) AS parent_oid
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
@@ -237,7 +241,7 @@ SELECT pid, application_name, client_addr::text AS client_address, state, sync_s
 FROM pg_stat_replication`;
 
 export const RECEIVER = `
-SELECT r.status, r.sender_host, r.sender_port,
+SELECT r.pid, r.status, r.sender_host, r.sender_port,
        CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
             ELSE extract(epoch FROM now() - pg_last_xact_replay_timestamp())::float8 END AS replay_lag_seconds,
        pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::float8 AS receive_replay_gap_bytes,
@@ -256,5 +260,6 @@ FROM pg_replication_slots`;
 
 export const ARCHIVER = `
 SELECT archived_count::float8, last_archived_wal, extract(epoch FROM now() - last_archived_time)::float8 AS last_archived_age_seconds,
-       failed_count::float8, last_failed_wal, extract(epoch FROM now() - last_failed_time)::float8 AS last_failed_age_seconds
+       failed_count::float8, last_failed_wal, extract(epoch FROM now() - last_failed_time)::float8 AS last_failed_age_seconds,
+       CASE WHEN NOT pg_is_in_recovery() THEN pg_walfile_name(pg_current_wal_lsn()) END AS current_wal
 FROM pg_stat_archiver`;

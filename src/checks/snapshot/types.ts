@@ -43,6 +43,8 @@ export interface DatabaseRow {
   readonly connections: number;
   readonly connectionLimit: number;
   readonly allowConnections: boolean;
+  /** datistemplate (template1, or a database made a template): no application works in it. */
+  readonly isTemplate?: boolean | undefined;
   readonly xactCommit: number;
   readonly xactRollback: number;
   readonly blocksRead: number;
@@ -111,6 +113,8 @@ export interface RelationRow {
   readonly liveTuples: number | null;
   readonly deadTuples: number | null;
   readonly modsSinceAnalyze: number | null;
+  /** n_ins_since_vacuum (PostgreSQL 13+): what autovacuum's insert trigger counts. */
+  readonly insertsSinceVacuum: number | null;
   readonly lastVacuum: string | null;
   readonly lastAutovacuum: string | null;
   readonly lastAnalyze: string | null;
@@ -121,9 +125,13 @@ export interface RelationRow {
   readonly xidAge: number | null;
   readonly mxidAge: number | null;
   readonly options: readonly string[];
+  /** Its TOAST table's reloptions: `toast.autovacuum_enabled=false` is stored there as `autovacuum_enabled=false`. */
+  readonly toastOptions?: readonly string[] | undefined;
   readonly hasPrimaryKey: boolean;
   /** The current role may SELECT from it (pg_stats rows depend on this). */
   readonly readable: boolean;
+  /** The partitioned table a partition belongs to; null for anything else. */
+  readonly parentOid: number | null;
 }
 
 export interface IndexRow {
@@ -234,6 +242,8 @@ export interface SenderRow {
 }
 
 export interface ReceiverRow {
+  /** The WAL receiver process; null when there is none. */
+  readonly pid: number | null;
   readonly status: string | null;
   readonly senderHost: string | null;
   readonly senderPort: number | null;
@@ -260,6 +270,8 @@ export interface ArchiverRow {
   readonly failedCount: number;
   readonly lastFailedWal: string | null;
   readonly lastFailedAgeSeconds: number | null;
+  /** The WAL segment being written now (null on a replica): segments between it and the last archived are waiting. */
+  readonly currentWal?: string | null | undefined;
 }
 
 export interface ExtensionRow {

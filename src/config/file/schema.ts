@@ -22,6 +22,18 @@ const pool = z.strictObject({
   replicas: wholeNumber(1, 1000).default(1),
 });
 
+/**
+ * An application service with its own pool (seed 000: core, scan and trigger each run several replicas);
+ * `pgready pool` sums (pool_size + max_overflow) × replicas over the services of a server.
+ */
+const service = pool.extend({
+  /** The target it connects to; default: default_target. */
+  target: text.optional(),
+  /** Connects through PgBouncer, so its connections are PgBouncer's clients rather than server backends. */
+  pgbouncer: z.boolean().default(false),
+});
+const serviceName = z.string().regex(/^[a-z][a-z0-9_.-]*$/i, { error: "service names start with a letter and use only letters, digits, _ . and -" });
+
 const sessionTimeouts = {
   statement_timeout: timeout.optional(),
   lock_timeout: timeout.optional(),
@@ -83,6 +95,49 @@ function sandbox(baseDir: string) {
   });
 }
 
+/** `pgready backup`: where backups go, how long they stay, how they are encrypted at rest (docs/backup.md). */
+function backupSection(baseDir: string) {
+  return z.strictObject({
+    /** The repository: a local directory. */
+    repo: path(baseDir).optional(),
+    /** Per series of backups: the newest keep_last, the newest of each of keep_daily days and keep_weekly ISO weeks. */
+    retention: z
+      .strictObject({
+        keep_last: wholeNumber(0, 10_000).optional(),
+        keep_daily: wholeNumber(0, 10_000).optional(),
+        keep_weekly: wholeNumber(0, 10_000).optional(),
+      })
+      .optional(),
+    /** Written as `key_file: PATH` (read like every *_file secret) or `key: ${VAR}`: 32 bytes as 64 hex digits or base64. */
+    encryption: z.strictObject({ key: text }).optional(),
+  });
+}
+
+/**
+ * `pgready hba generate`'s input (docs/hba.md): who may connect from where, written out as seed 003's
+ * pg_hba.conf. Shapes and bounds are checked here; what an address means (host bits, /0) and what the
+ * result lints to are checked by the hba module, which names the key too.
+ */
+const hbaName = text.refine((name) => Buffer.byteLength(name) <= 63, { error: "must be at most 63 bytes (PostgreSQL's longest name)" });
+const hbaNames = z.array(hbaName).refine((names) => names.length >= 1 && names.length <= 64, { error: "must list 1 to 64 names" });
+const hbaCidr = text.regex(/^[0-9a-f.:]+\/\d{1,3}$/i, { error: "must be an address range like 10.10.0.0/16 or fd00::/64" });
+const hbaMethod = z.enum(["scram-sha-256", "cert"]).default("scram-sha-256");
+const hbaComment = text.regex(/^[^\r\n]{1,200}$/, { error: "must be one line of at most 200 characters" }).optional();
+export const hbaSection = z.strictObject({
+  /** The role let in by OS identity over the Unix socket (peer), and never over the network. */
+  admin_user: hbaName.default("postgres"),
+  /** Networks whose clients may connect, over TLS only: one hostssl line each. */
+  networks: z
+    .array(z.strictObject({ cidr: hbaCidr, databases: hbaNames, users: hbaNames, method: hbaMethod, comment: hbaComment }))
+    .refine((list) => list.length <= 256, { error: "must list at most 256 networks" })
+    .prefault([]),
+  /** Standbys that may stream WAL, over TLS, each as its replication role. */
+  replication: z
+    .array(z.strictObject({ cidr: hbaCidr, user: hbaName, method: hbaMethod, comment: hbaComment }))
+    .refine((list) => list.length <= 64, { error: "must list at most 64 standbys" })
+    .prefault([]),
+});
+
 function sections(baseDir: string) {
   return {
     version: z.literal("1").transform(() => 1 as const).default(1),
@@ -92,12 +147,22 @@ function sections(baseDir: string) {
     /** Defaults for every target; a target's own value wins. */
     session: z.strictObject(sessionTimeouts).prefault({}),
     checks: checksSection.prefault({}),
+    /** Absent unless written, like services. */
+    backup: backupSection(baseDir).optional(),
+    /** Absent unless written, so a file without services loads exactly as before the section existed. */
+    services: z.record(serviceName, service).optional(),
+    /** Absent unless written, like services. */
+    hba: hbaSection.optional(),
   };
 }
 
 /** Built per file, because relative paths resolve against the file's directory. */
 export function configSchema(baseDir: string) {
   return z.strictObject(sections(baseDir)).superRefine((config, ctx) => {
+    for (const [name, { target }] of Object.entries(config.services ?? {})) {
+      if (target === undefined || target === SANDBOX_TARGET || Object.hasOwn(config.targets, target)) continue;
+      ctx.addIssue({ code: "custom", path: ["services", name, "target"], message: `must name a target, one of ${[...Object.keys(config.targets), SANDBOX_TARGET].join(", ")}` });
+    }
     const name = config.default_target;
     if (name === undefined || name === SANDBOX_TARGET || Object.hasOwn(config.targets, name)) return;
     ctx.addIssue({
@@ -115,3 +180,4 @@ export type SandboxConfig = PgreadyConfig["sandbox"];
 export type SessionConfig = PgreadyConfig["session"];
 export type ChecksConfig = PgreadyConfig["checks"];
 export type ThresholdOverrides = ChecksConfig["thresholds"];
+export type HbaConfig = z.output<typeof hbaSection>;
