@@ -1,9 +1,10 @@
 /** @module What a command needs from the project around it: its pgready.yaml, its sandbox, its target. */
 import { join, resolve } from "node:path";
 import { displayTarget, type ConnSettings } from "../config/conninfo/index.js";
-import { findConfigFile, loadConfig, type PgreadyConfig } from "../config/file/index.js";
+import { configPlace, findConfigFile, loadConfig, type PgreadyConfig } from "../config/file/index.js";
 import { chooseTarget } from "../config/targets.js";
-import { connectError } from "../core/errors.js";
+import { ALL_CHECKS, resolveThresholds, type ThresholdLayer, type Thresholds } from "../checks/index.js";
+import { configError, connectError } from "../core/errors.js";
 import type { SessionGuards } from "../db/session.js";
 import { sandboxConnSettings, sandboxStatus } from "../sandbox/index.js";
 import type { CommandContext } from "./spec.js";
@@ -43,6 +44,8 @@ export interface ResolvedTarget {
   /** For output: the target with its password masked. */
   readonly display: string;
   readonly guards: SessionGuards;
+  /** The server runs on this machine (sandbox, Unix socket, loopback), so host facts describe it. */
+  readonly local: boolean;
 }
 
 /** The server a read-only command talks to, with its session guards. */
@@ -50,7 +53,7 @@ export async function resolveTarget(context: CommandContext, argument: string | 
   const loaded = await projectConfig(context);
   const choice = chooseTarget({ argument, config: loaded?.config, configPath: loaded?.path, env: context.env });
   const guards = { readOnly: true, ...choice.guards };
-  if (choice.kind === "server") return { settings: choice.settings, display: displayTarget(choice.settings), guards };
+  if (choice.kind === "server") return { settings: choice.settings, display: displayTarget(choice.settings), guards, local: isLocal(choice.settings) };
   const { dir } = await sandboxDefaults(context);
   const status = await sandboxStatus(dir);
   if (status.state !== "running") {
@@ -60,5 +63,30 @@ export async function resolveTarget(context: CommandContext, argument: string | 
     });
   }
   const settings = sandboxConnSettings(status.sandbox);
-  return { settings, display: displayTarget(settings), guards };
+  return { settings, display: displayTarget(settings), guards, local: true };
+}
+
+function isLocal(settings: ConnSettings): boolean {
+  return settings.hosts.every(({ host, hostaddr }) => {
+    const address = hostaddr ?? host;
+    return address.startsWith("/") || address === "localhost" || address === "::1" || /^127\./.test(address);
+  });
+}
+
+/**
+ * Check thresholds from pgready.yaml, project-wide then the target's own, validated against each
+ * check's unit before anything connects; a problem is a config error at its file:line.
+ */
+export async function checkThresholds(loaded: LoadedConfig | undefined, targetArgument: string | undefined): Promise<Map<string, Thresholds>> {
+  const layers: ThresholdLayer[] = [{ keyPrefix: ["checks", "thresholds"], values: loaded?.config.checks.thresholds ?? {} }];
+  const targetName = targetArgument ?? loaded?.config.default_target;
+  const perTarget = targetName ? loaded?.config.targets[targetName]?.checks?.thresholds : undefined;
+  if (perTarget && targetName) layers.push({ keyPrefix: ["targets", targetName, "checks", "thresholds"], values: perTarget });
+  const { thresholds, problems } = resolveThresholds(ALL_CHECKS, layers);
+  const [problem] = problems;
+  if (problem) {
+    const place = loaded ? await configPlace(loaded.path, problem.keyPath) : "pgready.yaml";
+    throw configError(`${problem.keyPath.join(".")}: ${problem.message}`, { place, hint: problems.length > 1 ? `(and ${problems.length - 1} more problems)` : undefined });
+  }
+  return thresholds;
 }

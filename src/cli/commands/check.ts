@@ -5,17 +5,15 @@ import {
   compareToBaseline,
   PILLARS,
   readBaseline,
-  resolveThresholds,
   runChecks,
   selectChecks,
   severityRank,
   type CheckDefinition,
   type Severity,
-  type ThresholdLayer,
 } from "../../checks/index.js";
-import { configPlace } from "../../config/file/index.js";
-import { configError, EXIT_CODES, usageError } from "../../core/errors.js";
+import { EXIT_CODES, usageError } from "../../core/errors.js";
 import { withSession } from "../../db/session.js";
+import { detectHost } from "../../host/index.js";
 import { renderCheckHtml } from "../../report/check/html.js";
 import { renderCheckJunit } from "../../report/check/junit.js";
 import { renderCheckMarkdown } from "../../report/check/markdown.js";
@@ -25,7 +23,7 @@ import { renderCheckText } from "../../report/check/text.js";
 import { renderTable } from "../../report/table.js";
 import { painters } from "../output.js";
 import { packageVersion } from "../version.js";
-import { projectConfig, resolveTarget } from "../project.js";
+import { checkThresholds, projectConfig, resolveTarget } from "../project.js";
 import type { CommandContext, CommandSpec } from "../spec.js";
 
 const FORMATS = ["text", "json", "markdown", "html", "sarif", "junit"] as const;
@@ -75,16 +73,7 @@ export const checkCommand: CommandSpec = {
     const baseline = baselineFile ? readBaseline(baselineFile) : undefined;
 
     const target = await resolveTarget(context, context.positionals[0]);
-    const layers: ThresholdLayer[] = [{ keyPrefix: ["checks", "thresholds"], values: configured?.thresholds ?? {} }];
-    const targetName = context.positionals[0] ?? loaded?.config.default_target;
-    const perTarget = targetName ? loaded?.config.targets[targetName]?.checks?.thresholds : undefined;
-    if (perTarget) layers.push({ keyPrefix: ["targets", targetName ?? "", "checks", "thresholds"], values: perTarget });
-    const { thresholds, problems } = resolveThresholds(ALL_CHECKS, layers);
-    const [problem] = problems;
-    if (problem) {
-      const place = loaded ? await configPlace(loaded.path, problem.keyPath) : "pgready.yaml";
-      throw configError(`${problem.keyPath.join(".")}: ${problem.message}`, { place, hint: problems.length > 1 ? `(and ${problems.length - 1} more problems)` : undefined });
-    }
+    const thresholds = await checkThresholds(loaded, context.positionals[0]);
 
     for (const notice of target.settings.notices) context.out.info(`note: ${notice}`);
     const report = await withSession(target.settings, target.guards, (session) =>
@@ -93,6 +82,7 @@ export const checkCommand: CommandSpec = {
         thresholds,
         tenantSchemas: configured?.tenant_schemas ?? [],
         statementLimit: configured?.statement_limit ?? 20,
+        host: target.local ? detectHost() : null,
         target: target.display,
       }),
     );

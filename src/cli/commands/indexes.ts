@@ -1,13 +1,13 @@
 /** @module `pgready indexes [TARGET] [KIND]`: unused, duplicate, invalid and missing indexes, from the same checks as `pgready check`. */
-import { ALL_CHECKS, resolveThresholds, runChecks, severityRank, type CheckOutcome, type Finding, type ThresholdLayer } from "../../checks/index.js";
-import { configPlace, SANDBOX_TARGET } from "../../config/file/index.js";
-import { configError, EXIT_CODES, usageError } from "../../core/errors.js";
+import { ALL_CHECKS, runChecks, severityRank, type CheckOutcome, type Finding } from "../../checks/index.js";
+import { SANDBOX_TARGET } from "../../config/file/index.js";
+import { EXIT_CODES, usageError } from "../../core/errors.js";
 import { closest } from "../../core/suggest.js";
 import { withSession } from "../../db/session.js";
 import { renderTable } from "../../report/table.js";
 import { formatBytes, formatDuration, formatPercent } from "../../report/units.js";
 import { painters, type Painter } from "../output.js";
-import { projectConfig, resolveTarget, type LoadedConfig } from "../project.js";
+import { checkThresholds, projectConfig, resolveTarget, type LoadedConfig } from "../project.js";
 import type { CommandSpec } from "../spec.js";
 
 export const INDEXES_SCHEMA = "pgready.indexes/v1";
@@ -83,7 +83,7 @@ export const indexesCommand: CommandSpec = {
     const loaded = await projectConfig(context);
     const { targetArgument, kinds } = parsePositionals(context.positionals, loaded);
     const checks = ALL_CHECKS.filter((check) => kinds.some((kind) => (KINDS[kind].checks as readonly string[]).includes(check.id)));
-    const thresholds = await thresholdsFor(loaded, targetArgument);
+    const thresholds = await checkThresholds(loaded, targetArgument);
     const target = await resolveTarget(context, targetArgument);
     for (const notice of target.settings.notices) context.out.info(`note: ${notice}`);
     const checked = await withSession(target.settings, target.guards, (session) =>
@@ -119,21 +119,6 @@ function parsePositionals(positionals: readonly string[], loaded: LoadedConfig |
   const known = first === SANDBOX_TARGET || /[:=/]/.test(first) || loaded?.config.targets[first] !== undefined;
   if (!known && closest(first, KIND_NAMES)) throw unknownKind(first);
   return { targetArgument: first, kinds: KIND_NAMES };
-}
-
-/** pgready.yaml's thresholds, project-wide then the target's own, exactly as `pgready check` reads them. */
-async function thresholdsFor(loaded: LoadedConfig | undefined, targetArgument: string | undefined) {
-  const layers: ThresholdLayer[] = [{ keyPrefix: ["checks", "thresholds"], values: loaded?.config.checks.thresholds ?? {} }];
-  const targetName = targetArgument ?? loaded?.config.default_target;
-  const perTarget = targetName ? loaded?.config.targets[targetName]?.checks?.thresholds : undefined;
-  if (perTarget && targetName) layers.push({ keyPrefix: ["targets", targetName, "checks", "thresholds"], values: perTarget });
-  const { thresholds, problems } = resolveThresholds(ALL_CHECKS, layers);
-  const [problem] = problems;
-  if (problem) {
-    const place = loaded ? await configPlace(loaded.path, problem.keyPath) : "pgready.yaml";
-    throw configError(`${problem.keyPath.join(".")}: ${problem.message}`, { place });
-  }
-  return thresholds;
 }
 
 function kindReport(kind: Kind, outcomes: readonly CheckOutcome[]): IndexesKindReport {
