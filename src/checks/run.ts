@@ -35,7 +35,7 @@ export async function runChecks(session: Session, options: RunOptions): Promise<
   const snapshot = await collectSnapshot(session, { statementLimit: options.statementLimit ?? 20, host: options.host ?? null, sections: needed });
   const outcomes = evaluateAll(snapshot, options);
   const findings = outcomes
-    .flatMap((outcome) => (outcome.status === "evaluated" ? outcome.findings : []))
+    .flatMap((outcome) => (outcome.status === "evaluated" || outcome.status === "partial" ? outcome.findings : []))
     .sort((a, b) => SEVERITY_ORDER[b.severity] - SEVERITY_ORDER[a.severity] || a.check.localeCompare(b.check) || a.object.localeCompare(b.object));
   return {
     schema: CHECK_REPORT_SCHEMA,
@@ -61,10 +61,12 @@ function evaluateOne(check: CheckDefinition, snapshot: Snapshot, options: Pick<R
   if (check.minVersion !== undefined && snapshot.server.versionNum < check.minVersion) {
     return { status: "skipped", check, reason: `needs PostgreSQL ${Math.floor(check.minVersion / 10000)} or newer` };
   }
+  const omitted = new Set<string>();
   for (const name of check.needs) {
     const section = snapshot.sections[name];
     if (section.state === "skipped") return { status: "skipped", check, reason: section.reason, privilege: section.privilege || undefined };
     if (section.state === "error") return { status: "error", check, reason: `reading ${name} failed: ${section.reason}` };
+    for (const object of section.omitted ?? []) omitted.add(object);
   }
   const thresholds = options.thresholds?.get(check.id) ?? check.thresholds ?? { warning: 0, critical: 0 };
   try {
@@ -72,6 +74,9 @@ function evaluateOne(check: CheckDefinition, snapshot: Snapshot, options: Pick<R
     const findings: Finding[] = observations.map((o) => ({ check: check.id, pillar: check.pillar, ...o }));
     if (findings.length === 0) {
       findings.push({ check: check.id, pillar: check.pillar, severity: "ok", object: snapshot.server.database, message: `${check.title}: nothing to report`, evidence: {} });
+    }
+    if (omitted.size > 0) {
+      return { status: "partial", check, findings, reason: `left out ${[...omitted].join(", ")}: another session holds a lock on them that reading would wait for` };
     }
     return { status: "evaluated", check, findings };
   } catch (error) {

@@ -36,7 +36,7 @@ export function scorecard(outcomes: readonly CheckOutcome[]): Scorecard {
     const scores: number[] = [];
     let worst: Severity = "ok";
     for (const outcome of mine) {
-      if (outcome.status !== "evaluated") continue;
+      if (outcome.status !== "evaluated" && outcome.status !== "partial") continue;
       const checkWorst = worstSeverity(outcome.findings.map((f) => f.severity));
       for (const finding of outcome.findings) counts[finding.severity] += 1;
       worst = worstSeverity([worst, checkWorst]);

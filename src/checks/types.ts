@@ -85,5 +85,7 @@ export interface CheckDefinition {
 /** A check's outcome in a run: evaluated, or why not. */
 export type CheckOutcome =
   | { readonly status: "evaluated"; readonly check: CheckDefinition; readonly findings: readonly Finding[] }
+  /** Evaluated on what could be read: some objects were locked by other sessions and left out. */
+  | { readonly status: "partial"; readonly check: CheckDefinition; readonly findings: readonly Finding[]; readonly reason: string }
   | { readonly status: "skipped"; readonly check: CheckDefinition; readonly reason: string; readonly privilege?: string | undefined }
   | { readonly status: "error"; readonly check: CheckDefinition; readonly reason: string };

@@ -43,7 +43,11 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
   const server = await readServer(query, session.where);
   const wanted = (name: SectionName): boolean => options.sections === undefined || options.sections.has(name);
 
-  const run = async <K extends SectionName>(name: K, work: () => Promise<Sections[K]>): Promise<SectionResult<Sections[K]>> => {
+  const locked = wanted("indexes") || wanted("constraints") || wanted("sequences") ? await query<{ oid: string; name: string }>(sql.LOCKED_RELATIONS) : [];
+  const lockedOids = locked.map((row) => row.oid);
+  const lockedNames = locked.map((row) => row.name).sort();
+
+  const run = async <K extends SectionName>(name: K, work: () => Promise<Sections[K]>, omitted: readonly string[] = []): Promise<SectionResult<Sections[K]>> => {
     if (!wanted(name)) return { state: "skipped", reason: "not needed by the selected checks", privilege: "" };
     if (NEEDS_PG_MONITOR.has(name) && !server.pgMonitor) {
       return {
@@ -54,7 +58,8 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
     }
     const started = performance.now();
     try {
-      return { state: "ok", value: await work(), durationMs: performance.now() - started };
+      const value = await work();
+      return { state: "ok", value, durationMs: performance.now() - started, ...(omitted.length ? { omitted } : {}) };
     } catch (error) {
       return { state: "error", reason: (error as Error).message, durationMs: performance.now() - started };
     }
@@ -68,9 +73,9 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
       (await query(sql.PREPARED_XACTS)).map((r) => ({ gid: str(r["gid"]), owner: str(r["owner"]), database: str(r["database"]), ageSeconds: num(r["age_seconds"]), xidAge: num(r["xid_age"]) })),
     ),
     relations: await run("relations", async () => mapRelations(await query(sql.RELATIONS), await indexBytesByTable(query))),
-    indexes: await run("indexes", async () => (await query(sql.INDEXES)).map(mapIndex)),
+    indexes: await run("indexes", async () => (await query(sql.INDEXES, [lockedOids])).map(mapIndex), lockedNames),
     constraints: await run("constraints", async () =>
-      (await query(sql.CONSTRAINTS)).map((r) => ({
+      (await query(sql.CONSTRAINTS, [lockedOids])).map((r) => ({
         schema: str(r["schema"]),
         name: str(r["name"]),
         type: str(r["type"]) as "f" | "c" | "u" | "p" | "x",
@@ -82,6 +87,7 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
         validated: Boolean(r["validated"]),
         definition: str(r["definition"]),
       })),
+      lockedNames,
     ),
     columns: await run("columns", async () =>
       (await query(sql.COLUMNS)).map((r) => ({ tableOid: num(r["table_oid"]), name: str(r["name"]), attnum: num(r["attnum"]), type: str(r["type"]), notNull: Boolean(r["not_null"]) })),
@@ -92,7 +98,7 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
     indexWidths: await run("indexWidths", async () =>
       (await query(sql.INDEX_WIDTHS)).map((r) => ({ indexOid: num(r["index_oid"]), dataWidth: num(r["data_width"]), maxNullFrac: num(r["max_null_frac"]), columns: num(r["columns"]), columnsWithStats: num(r["columns_with_stats"]) })),
     ),
-    sequences: await run("sequences", async () => (await query(sql.SEQUENCES)).map(mapSequence)),
+    sequences: await run("sequences", async () => (await query(sql.SEQUENCES, [lockedOids])).map(mapSequence), lockedNames),
     statements: await run("statements", () => readStatements(query, server, options.statementLimit)),
     senders: await run("senders", async () =>
       server.inRecovery

@@ -19,6 +19,21 @@ SELECT current_setting('server_version_num')::int AS version_num,
        current_setting('block_size')::int AS block_size,
        extract(epoch FROM now() - pg_postmaster_start_time())::float8 AS uptime_seconds`;
 
+/**
+ * Relations another session holds (or waits for) a lock on that reading them would queue behind:
+ * pg_get_indexdef(), pg_get_constraintdef() and pg_get_expr() take ACCESS SHARE (blocked by ACCESS
+ * EXCLUSIVE); a sequence's last value takes ROW EXCLUSIVE (blocked by ALTER SEQUENCE's SHARE ROW
+ * EXCLUSIVE too). The sections that call them leave these out ($1) and say so.
+ */
+export const LOCKED_RELATIONS = `
+SELECT DISTINCT l.relation::int8 AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS name
+FROM pg_locks l
+JOIN pg_class c ON c.oid = l.relation
+JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE l.locktype = 'relation' AND l.pid <> pg_backend_pid()
+  AND (l.mode = 'AccessExclusiveLock' OR (c.relkind = 'S' AND l.mode IN ('ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock')))
+  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+
 export const SETTINGS = `
 SELECT name, setting, unit, source, boot_val, reset_val, pending_restart, context FROM pg_settings`;
 
@@ -118,7 +133,7 @@ JOIN pg_namespace n ON n.oid = i.relnamespace
 JOIN pg_am am ON am.oid = i.relam
 LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = x.indexrelid
 LEFT JOIN pg_constraint con ON con.conindid = x.indexrelid AND con.contype IN ('p', 'u', 'x')
-WHERE ${USER_SCHEMAS}`;
+WHERE ${USER_SCHEMAS} AND x.indrelid <> ALL($1::oid[]) AND x.indexrelid <> ALL($1::oid[])`;
 
 export const CONSTRAINTS = `
 SELECT n.nspname AS schema, con.conname AS name, con.contype AS type, con.conrelid::int8 AS table_oid,
@@ -132,7 +147,7 @@ SELECT n.nspname AS schema, con.conname AS name, con.contype AS type, con.conrel
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE con.contype IN ('f', 'c', 'u', 'p', 'x') AND ${USER_SCHEMAS}`;
+WHERE con.contype IN ('f', 'c', 'u', 'p', 'x') AND ${USER_SCHEMAS} AND con.conrelid <> ALL($1::oid[]) AND con.confrelid <> ALL($1::oid[])`;
 
 export const COLUMNS = `
 SELECT a.attrelid::int8 AS table_oid, a.attname AS name, a.attnum::int AS attnum, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null
@@ -170,15 +185,16 @@ LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = t.relname AND
 WHERE ${USER_SCHEMAS}
 GROUP BY x.indexrelid`;
 
+/** From pg_sequence directly: the pg_sequences view computes every last value before any filter applies. */
 export const SEQUENCES = `
-SELECT s.schemaname AS schema, s.sequencename AS name, s.data_type::text AS data_type,
-       s.max_value::float8 AS max_value, s.min_value::float8 AS min_value, s.increment_by::float8 AS increment, s.cycle,
-       s.last_value::float8 AS last_value,
-       has_sequence_privilege(c.oid, 'SELECT') OR has_sequence_privilege(c.oid, 'USAGE') AS readable,
+SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS data_type,
+       s.seqmax::float8 AS max_value, s.seqmin::float8 AS min_value, s.seqincrement::float8 AS increment, s.seqcycle AS cycle,
+       CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') THEN pg_sequence_last_value(c.oid)::float8 END AS last_value,
+       has_sequence_privilege(c.oid, 'SELECT,USAGE') AS readable,
        owner.table_name, owner.column_name, owner.column_type, owner.is_identity
-FROM pg_sequences s
-JOIN pg_namespace n ON n.nspname = s.schemaname
-JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.sequencename
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN LATERAL (
   SELECT quote_ident(tn.nspname) || '.' || quote_ident(t.relname) AS table_name, a.attname::text AS column_name,
          format_type(a.atttypid, a.atttypmod) AS column_type, d.deptype = 'i' AS is_identity
@@ -189,7 +205,7 @@ LEFT JOIN LATERAL (
   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype IN ('a', 'i')
   LIMIT 1
 ) owner ON true
-WHERE ${USER_SCHEMAS}`;
+WHERE ${USER_SCHEMAS} AND c.oid <> ALL($1::oid[]) AND NOT pg_is_other_temp_schema(n.oid)`;
 
 export const EXTENSIONS = `
 SELECT e.extname AS name, e.extversion AS version, n.nspname AS schema, a.default_version

@@ -324,7 +324,13 @@ export type SectionName = keyof Sections;
 
 /** A section as collected: its rows, or why there are none. */
 export type SectionResult<T> =
-  | { readonly state: "ok"; readonly value: T; readonly durationMs: number }
+  | {
+      readonly state: "ok";
+      readonly value: T;
+      readonly durationMs: number;
+      /** Objects left out because another session holds an ACCESS EXCLUSIVE lock on them. */
+      readonly omitted?: readonly string[] | undefined;
+    }
   | { readonly state: "skipped"; readonly reason: string; readonly privilege: string }
   | { readonly state: "error"; readonly reason: string; readonly durationMs: number };
 

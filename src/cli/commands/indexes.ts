@@ -124,7 +124,7 @@ function parsePositionals(positionals: readonly string[], loaded: LoadedConfig |
 function kindReport(kind: Kind, outcomes: readonly CheckOutcome[]): IndexesKindReport {
   const mine = outcomes.filter((outcome) => (KINDS[kind].checks as readonly string[]).includes(outcome.check.id));
   const findings = mine
-    .flatMap((outcome) => (outcome.status === "evaluated" ? outcome.findings : []))
+    .flatMap((outcome) => (outcome.status === "evaluated" || outcome.status === "partial" ? outcome.findings : []))
     .filter((f) => f.severity !== "ok")
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.check.localeCompare(b.check) || a.object.localeCompare(b.object));
   const counts = { info: 0, warning: 0, critical: 0 };

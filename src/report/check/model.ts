@@ -11,7 +11,7 @@ export interface CheckEntry {
   readonly title: string;
   readonly description: string;
   readonly source: string;
-  readonly status: "evaluated" | "skipped" | "error";
+  readonly status: "evaluated" | "partial" | "skipped" | "error";
   readonly worst?: Severity;
   readonly reason?: string;
   readonly privilege?: string;
@@ -63,6 +63,8 @@ export function toDocument(report: CheckReport, options: { version: string; find
       switch (outcome.status) {
         case "evaluated":
           return { ...base, status: "evaluated", worst: worstSeverity(outcome.findings.map((f) => f.severity)), findings: outcome.findings.length };
+        case "partial":
+          return { ...base, status: "partial", worst: worstSeverity(outcome.findings.map((f) => f.severity)), reason: outcome.reason, findings: outcome.findings.length };
         case "skipped":
           return { ...base, status: "skipped", reason: outcome.reason, ...(outcome.privilege ? { privilege: outcome.privilege } : {}), findings: 0 };
         case "error":

@@ -31,9 +31,11 @@ export function renderCheckText(doc: CheckReportDocument, paint: TextPaint, opti
 
   const skipped = doc.checks.filter((c) => c.status !== "evaluated");
   if (skipped.length > 0) {
-    lines.push("", paint.bold("Not evaluated"));
+    lines.push("", paint.bold("Not (fully) evaluated"));
+    const label = { error: paint.red("error  "), skipped: paint.yellow("skipped"), partial: paint.yellow("partial") } as const;
     for (const check of skipped) {
-      lines.push(`  ${check.status === "error" ? paint.red("error  ") : paint.yellow("skipped")} ${check.id}: ${check.reason ?? ""}${check.privilege ? paint.cyan(` — ${check.privilege}`) : ""}`);
+      if (check.status === "evaluated") continue;
+      lines.push(`  ${label[check.status]} ${check.id}: ${check.reason ?? ""}${check.privilege ? paint.cyan(` — ${check.privilege}`) : ""}`);
     }
   }
   lines.push("", paint.dim(`${doc.checks.length} checks, ${doc.statementCount} SQL statements, ${doc.durationMs} ms`));
@@ -45,8 +47,9 @@ function findingLines(finding: Finding, paint: TextPaint): string[] {
   const lines = [`${tag} ${paint.bold(finding.check)} ${finding.object}`, `         ${finding.message}`];
   if (finding.remediation) {
     lines.push(`         ${paint.cyan("fix:")} ${finding.remediation.why}`);
-    if (finding.remediation.setting) lines.push(`              ${finding.remediation.setting}`);
-    if (finding.remediation.sql) for (const line of finding.remediation.sql.split("\n")) lines.push(`              ${line}`);
+    for (const text of [finding.remediation.setting, finding.remediation.sql]) {
+      if (text) for (const line of text.split("\n")) lines.push(`              ${line}`);
+    }
   }
   return lines;
 }
