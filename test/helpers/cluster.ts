@@ -63,11 +63,13 @@ export function tempDir(prefix = "pgready-test-"): string {
 
 export interface TestClusterOptions {
   readonly settings?: Readonly<Record<string, SettingValue>>;
+  /** fsync on, as a production server runs (default off: throw-away data, faster tests). */
+  readonly durable?: boolean;
 }
 
 export async function startTestCluster(options: TestClusterOptions = {}): Promise<TestCluster> {
   const dir = join(tempDir(), "cluster");
-  const sandbox = await startSandbox({ dir, port: "auto", durable: false, settings: options.settings });
+  const sandbox = await startSandbox({ dir, port: "auto", durable: options.durable ?? false, settings: options.settings });
   live.add(sandbox);
   const cluster = wrap(sandbox);
   await cluster.sql(`CREATE DATABASE ${TEMPLATE}`);
