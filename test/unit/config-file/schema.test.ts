@@ -5,7 +5,15 @@ import { loadConfig } from "../../../src/config/file/index.js";
 import { assertProblem, load, loadFailure, writeConfig } from "./helpers.js";
 
 const TARGET_KEYS =
-  "url, host, port, dbname, user, password, sslmode, sslrootcert, sslcert, sslkey, application_name, connect_timeout, statement_timeout, lock_timeout, pool";
+  "url, host, port, dbname, user, password, sslmode, sslrootcert, sslcert, sslkey, application_name, connect_timeout, statement_timeout, lock_timeout, pool, checks";
+
+/** The sections these tests are about; other features' sections are tested with those features. */
+function core(config: Record<string, unknown>): Record<string, unknown> {
+  const { version, default_target, targets, sandbox, session, checks } = config;
+  return Object.fromEntries(Object.entries({ version, default_target, targets, sandbox, session, checks }).filter(([, v]) => v !== undefined));
+}
+
+const CHECK_DEFAULTS = { thresholds: {}, skip: [], tenant_schemas: [], statement_limit: 20 };
 
 describe("pgready.yaml schema", () => {
   it("loads the full example with types, defaults and absolute paths", async () => {
@@ -42,7 +50,7 @@ describe("pgready.yaml schema", () => {
       "  statement_timeout: 5min",
       "  lock_timeout: 500ms",
     ]);
-    assert.deepEqual(await loadConfig(file, {}), {
+    assert.deepEqual(core(await loadConfig(file, {})), {
       version: 1,
       default_target: "prod",
       targets: {
@@ -67,6 +75,7 @@ describe("pgready.yaml schema", () => {
       },
       sandbox: { dir: join(dir, ".pgready/sandbox"), port: 54329, pg_version: 15, bindir: join(dir, "../pg/bin") },
       session: { statement_timeout: 300_000, lock_timeout: 500 },
+      checks: CHECK_DEFAULTS,
     });
   });
 
@@ -78,7 +87,7 @@ describe("pgready.yaml schema", () => {
 
   it("gives an empty file every default, the sandbox directory beside the file", async () => {
     const { dir, file } = writeConfig(["# nothing yet"]);
-    assert.deepEqual(await loadConfig(file, {}), { version: 1, targets: {}, sandbox: { dir: join(dir, ".pgready/sandbox") }, session: {} });
+    assert.deepEqual(core(await loadConfig(file, {})), { version: 1, targets: {}, sandbox: { dir: join(dir, ".pgready/sandbox") }, session: {}, checks: CHECK_DEFAULTS });
   });
 
   it("names an unknown key at its own line and lists the keys allowed there", async () => {
@@ -90,7 +99,9 @@ describe("pgready.yaml schema", () => {
     assert.equal(error.hint, undefined);
     const typo = await assertProblem(["targets:", "  prod:", "    sslmdoe: require"], 3, `targets.prod.sslmdoe: unknown key; allowed: ${TARGET_KEYS}`);
     assert.equal(typo.hint, "did you mean sslmode?");
-    await assertProblem(["verison: 1"], 1, "verison: unknown key; allowed: version, default_target, targets, sandbox, session");
+    const { error: topLevel, file: topFile } = await loadFailure(["verison: 1"]);
+    assert.equal(topLevel.place, `${topFile}:1`);
+    assert.match(topLevel.message, /^verison: unknown key; allowed: version, default_target, targets, sandbox, session, checks\b/);
     await assertProblem(["sandbox:", "  port: 5555", "  data_dir: x"], 3, "sandbox.data_dir: unknown key; allowed: dir, port, pg_version, bindir");
     await assertProblem(["targets:", "  prod:", "    pool:", "      size: 1"], 4, "targets.prod.pool.size: unknown key; allowed: pool_size, max_overflow, pool_timeout, pool_recycle, replicas");
   });
