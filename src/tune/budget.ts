@@ -12,7 +12,7 @@ export const WORK_MEM_NODES_PER_QUERY = 2;
 /** PostgreSQL's default autovacuum_max_workers (before 18, where the rules do not set it). */
 export const DEFAULT_AUTOVACUUM_WORKERS = 3;
 /** x86-64's default huge page; /proc/meminfo Hugepagesize says otherwise on some systems. */
-export const DEFAULT_HUGE_PAGE_BYTES = 2 * BYTES.MB;
+const DEFAULT_HUGE_PAGE_BYTES = 2 * BYTES.MB;
 
 export interface BudgetInput {
   readonly ramBytes: number;

@@ -24,19 +24,16 @@ export {
   type TuneInputs,
   type Workload,
 } from "./inputs.js";
-export { planChanges, TOLERANCE, type Effect, type PlanRow, type TunePlan } from "./plan.js";
+export { planChanges, type Effect, type PlanRow, type TunePlan } from "./plan.js";
 export { recommend, type Recommendation, type RecommendedSetting } from "./recommend.js";
 export { DROP_IN_NAME, renderConf } from "./render/conf.js";
 export { INPUT_LABELS } from "./render/header.js";
 export { alterSystemStatement, renderAlterSystem } from "./render/sql.js";
-export { PGTUNE_REFERENCE, RULES, RULES_VERSION, type ServerCapabilities, type TuneRule } from "./rules.js";
-export { readLiveServer, TUNED_SETTINGS, type LiveServer, type LiveSetting } from "./server.js";
-export { describeBytes, formatKb, parseSize, settingBytes } from "./size.js";
+export { RULES, RULES_VERSION, type ServerCapabilities, type TuneRule } from "./rules.js";
+export { readLiveServer, type LiveServer, type LiveSetting } from "./server.js";
+export { parseSize, settingBytes } from "./size.js";
 export type { TuneWarning } from "./warnings.js";
 export {
-  CLIENTS_FOR_PGBOUNCER,
-  HEADROOM_WARNING,
-  PODS_FOR_PGBOUNCER,
   POSTGRES_DEFAULT_LIMITS,
   poolBudget,
   SEED_PGBOUNCER,
@@ -48,5 +45,5 @@ export {
   type ServiceDemand,
 } from "./pool/budget.js";
 export { readServerLimits } from "./pool/server.js";
-export { parseServiceFlag, serviceConnections, SERVICE_BOUNDS, type ServicePool } from "./pool/services.js";
-export { littlesLaw, rpsTier, RPS_TIERS, type LittleSizing, type RpsTier } from "./pool/sizing.js";
+export { parseServiceFlag, serviceConnections, type ServicePool } from "./pool/services.js";
+export { littlesLaw, rpsTier, type LittleSizing, type RpsTier } from "./pool/sizing.js";

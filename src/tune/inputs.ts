@@ -17,16 +17,16 @@ export const DB_SIZES = ["less", "mid", "greater"] as const;
 export type DbSize = (typeof DB_SIZES)[number];
 
 /** The versions the rules were written for (pgtune's list); newer servers get the newest rules. */
-export const OLDEST_VERSION = 10;
+const OLDEST_VERSION = 10;
 export const NEWEST_KNOWN_VERSION = 18;
 
 /** Below this the smallest settings stop being meaningful; pgtune itself warns under 256 MB. */
-export const MIN_RAM_BYTES = 128 * BYTES.MB;
+const MIN_RAM_BYTES = 128 * BYTES.MB;
 /** max_wal_size takes 60 % of the WAL disk and min_wal_size half of that, which must hold two 16 MB segments. */
-export const MIN_WAL_DISK_BYTES = 128 * BYTES.MB;
-export const MAX_CPUS = 9999;
+const MIN_WAL_DISK_BYTES = 128 * BYTES.MB;
+const MAX_CPUS = 9999;
 /** PostgreSQL's own limit for max_connections. */
-export const MAX_CONNECTIONS = 262_143;
+const MAX_CONNECTIONS = 262_143;
 
 export interface TuneInputs {
   readonly ramBytes: number;

@@ -7,7 +7,7 @@ import type { LiveSetting } from "./server.js";
 import { BYTES, formatKb, settingBytes } from "./size.js";
 
 /** Close enough: tuning is not precise to 5 %, and churn (restarts) costs more than the difference. */
-export const TOLERANCE = 0.05;
+const TOLERANCE = 0.05;
 
 export type Effect = "reload" | "restart";
 

@@ -69,10 +69,10 @@ export const WORKLOAD_TABLE: Readonly<Record<Workload, {
   mixed: { maxConnections: 100, sharedBuffersDivisor: 4, effectiveCacheFraction: 3 / 4, maintenanceDivisor: 16, statisticsTarget: 100, workMemDivisor: 2, minWalMb: 1024, maxWalMb: 4096 },
 };
 
-export const IO_CONCURRENCY: Readonly<Record<Storage, number>> = { hdd: 2, ssd: 200, san: 300, nvme: 1000 };
+const IO_CONCURRENCY: Readonly<Record<Storage, number>> = { hdd: 2, ssd: 200, san: 300, nvme: 1000 };
 
 /** Caps and floors pgtune applies. */
-export const LIMITS = {
+const LIMITS = {
   maintenanceWorkMemCapKb: 8 * KB_PER_GB,
   autovacuumWorkMemCapKb: 2 * KB_PER_GB,
   hugePagesFromSharedBuffersKb: 2 * KB_PER_GB,
@@ -259,7 +259,7 @@ export const RULES: readonly TuneRule[] = [
     sources: [PGTUNE("selectHugePages")],
     value: (c) => (num(c.earlier("shared_buffers")) >= LIMITS.hugePagesFromSharedBuffersKb ? "try" : "off"),
     rationale: (_c, v) =>
-      v === "try" ? "shared_buffers ≥ 2 GB: huge pages cut page-table overhead; reserve them (vm.nr_hugepages, see below) or PostgreSQL falls back" : "shared_buffers under 2 GB gains little from huge pages",
+      v === "try" ? "shared_buffers ≥ 2 GB: huge pages cut page-table overhead; reserve them (vm.nr_hugepages) or PostgreSQL falls back to normal pages" : "shared_buffers under 2 GB gains little from huge pages",
   },
   {
     setting: "jit",

@@ -80,7 +80,7 @@ interface FileRow extends Record<string, unknown> {
 }
 
 /** Every setting the rules may recommend, plus the ones the memory budget reads. */
-export const TUNED_SETTINGS: readonly string[] = [...new Set([...RULES.map((rule) => rule.setting), "autovacuum_max_workers"])];
+const TUNED_SETTINGS: readonly string[] = [...new Set([...RULES.map((rule) => rule.setting), "autovacuum_max_workers"])];
 
 export async function readLiveServer(session: Session): Promise<LiveServer> {
   const [facts] = await session.query<FactsRow>(FACTS_SQL);

@@ -39,7 +39,7 @@ export function describeBytes(bytes: number): string {
 }
 
 /** Bytes in one of pg_settings' memory units (`8kB`, `kB`, `MB`, `B`); undefined for other units. */
-export function memoryUnitBytes(unit: string | null | undefined): number | undefined {
+function memoryUnitBytes(unit: string | null | undefined): number | undefined {
   if (!unit) return undefined;
   const match = /^(\d+)?(B|kB|MB|GB|TB)$/.exec(unit);
   if (!match) return undefined;

@@ -1,5 +1,5 @@
 /** @module Cautions that go with a recommendation (pgtune's, plus the build checks only a live server answers). */
-import type { TuneInputs } from "./inputs.js";
+import { NEWEST_KNOWN_VERSION, type TuneInputs } from "./inputs.js";
 import type { ServerCapabilities } from "./rules.js";
 import { BYTES } from "./size.js";
 
@@ -54,8 +54,8 @@ const WARNINGS: readonly WarningRule[] = [
   {
     id: "version.newer",
     source: "pgready",
-    when: (inputs) => inputs.pgVersion > 18,
-    message: (inputs) => `the rules know PostgreSQL up to 18; PostgreSQL ${inputs.pgVersion} gets 18's rules`,
+    when: (inputs) => inputs.pgVersion > NEWEST_KNOWN_VERSION,
+    message: (inputs) => `the rules know PostgreSQL up to ${NEWEST_KNOWN_VERSION}; PostgreSQL ${inputs.pgVersion} gets ${NEWEST_KNOWN_VERSION}'s rules`,
   },
 ];
 

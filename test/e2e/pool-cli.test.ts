@@ -27,21 +27,21 @@ describe("pgready pool as a user runs it", () => {
     const result = await run(["pool", "--service", "core:10:20:2,scan:10:20:3,trigger:10:20:2"]);
     assert.equal(result.code, 1, result.stderr);
     assert.match(result.stdout, /max_connections 100 − superuser_reserved 3 = 97 for applications \(PostgreSQL defaults\)/);
-    assert.match(result.stdout, /^budget  210 of 97 connections \(216 %\): OVER by 113$/m);
+    assert.match(result.stdout, /^budget {2}210 of 97 connections \(216 %\): OVER by 113$/m);
     assert.match(result.stdout, /raise max_connections to at least 267/);
     assert.match(result.stdout, /or shrink the pools: scan max_overflow 20 → 0/);
     assert.match(result.stdout, /put PgBouncer in front \(pool_mode = transaction\)/);
   });
 
   it("reads max_connections and the reserved slots from a live server; --json", async () => {
-    const result = await run(["pool", url, "--service", "api:10:5:2", "--json"]);
+    const result = await run(["pool", url, "--service", "api:10:6:2", "--json"]);
     assert.equal(result.code, 0, result.stderr);
     const doc = JSON.parse(result.stdout) as PoolDoc;
     assert.equal(doc.schema, "pgready.pool/v1");
     assert.deepEqual([doc.budget?.limits.maxConnections, doc.budget?.limits.superuserReserved, doc.budget?.limits.source], [40, 2, "server"]);
     assert.equal(doc.budget?.available, 38);
-    assert.equal(doc.budget?.total, 30);
-    assert.equal(doc.budget?.verdict, "tight");
+    assert.equal(doc.budget?.total, 32);
+    assert.equal(doc.budget?.verdict, "tight"); // 84 %, over the 80 % alert
   });
 
   it("flags override the server's limits", async () => {
@@ -73,6 +73,14 @@ describe("pgready pool as a user runs it", () => {
     assert.equal(doc.budget?.total, 10 + 25 + 4); // PgBouncer opens at most 25 for core's 120 clients
     assert.equal(doc.budget?.available, 38);
     assert.equal(doc.budget?.verdict, "over");
+  });
+
+  it("a service pointing at an unknown target is a configuration error with its line", async () => {
+    const dir = tempDir("pgready-pool-bad-");
+    writeFileSync(join(dir, "pgready.yaml"), ["targets:", "  prod:", "    host: db", "services:", "  core:", "    target: prdo", "    pool_size: 10", ""].join("\n"));
+    const result = await run(["pool", "prod"], dir);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /pgready\.yaml:6: services\.core\.target: must name a target, one of prod, sandbox/);
   });
 
   it("sizes a pool by Little's law and the guide's tier table", async () => {

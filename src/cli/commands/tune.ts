@@ -19,6 +19,7 @@ import {
   tuneDocument,
   WORKLOADS,
   type ApplyResult,
+  type HostInputs,
   type InputFlags,
   type InputName,
   type Recommendation,
@@ -77,39 +78,60 @@ export const tuneCommand: CommandSpec = {
     const host = detectHost();
     // Flags are checked before anything is read or written, so a bad one changes nothing.
     const offline = resolveInputs({ flags, host, localVersion: targetArgument === undefined && flags.pgVersion === undefined ? localVersion() : undefined });
-
-    if (targetArgument === undefined) {
-      const recommendation = recommend(offline.inputs);
-      emit(context, output, format === "json" ? json(tuneDocument(recommendation, offline.origins)) : format === "alter-system" ? renderAlterSystem(recommendation, offline.origins, recommendation.settings) : renderConf(recommendation, offline.origins));
-      return EXIT_CODES.ok;
-    }
-
-    const target = await resolveTarget(context, targetArgument);
-    for (const notice of target.settings.notices) context.out.info(`note: ${notice}`);
-    const guards = apply ? { ...target.guards, readOnly: false } : target.guards;
-    return withSession(target.settings, guards, async (session) => {
-      const live = await readLiveServer(session);
-      const resolved = resolveInputs({ flags, host, server: live.inputs });
-      warnIfRemote(context, resolved, session.where);
-      const recommendation = recommend(resolved.inputs, live.capabilities);
-      const plan = planChanges(recommendation.settings, live.settings);
-      const sqlSettings = plan.changes.map((row) => row.setting);
-      if (format === "conf") return emit(context, output, renderConf(recommendation, resolved.origins));
-      if (format === "alter-system") return emit(context, output, renderAlterSystem(recommendation, resolved.origins, sqlSettings, plan.restartNeeded));
-      if (!apply) {
-        if (format === "json") return emit(context, output, json(tuneDocument(recommendation, resolved.origins, { target: target.display, plan })));
-        printComparison(context, target.display, recommendation, resolved, plan);
-        if (plan.changes.length > 0) context.out.line(`\nApply with: pgready tune ${targetArgument} --apply (or --format alter-system for the SQL)`);
-        return EXIT_CODES.ok;
-      }
-      if (!context.json) printComparison(context, target.display, recommendation, resolved, plan);
-      const applied = await applyPlan(session, plan, live);
-      if (context.json) return emit(context, undefined, json(tuneDocument(recommendation, resolved.origins, { target: target.display, plan, applied })));
-      printApplied(context, applied);
-      return EXIT_CODES.ok;
-    });
+    const run: Run = { context, format, output, flags, host };
+    if (targetArgument === undefined) return emit(run, artifact(run, offline, recommend(offline.inputs), undefined));
+    return runLive(run, targetArgument, apply);
   },
 };
+
+interface Run {
+  readonly context: CommandContext;
+  readonly format: Format | undefined;
+  readonly output: string | undefined;
+  readonly flags: InputFlags;
+  readonly host: HostInputs | null;
+}
+
+async function runLive(run: Run, targetArgument: string, apply: boolean): Promise<number> {
+  const { context, format } = run;
+  const target = await resolveTarget(context, targetArgument);
+  for (const notice of target.settings.notices) context.out.info(`note: ${notice}`);
+  const guards = apply ? { ...target.guards, readOnly: false } : target.guards;
+  return withSession(target.settings, guards, async (session) => {
+    const live = await readLiveServer(session);
+    const resolved = resolveInputs({ flags: run.flags, host: run.host, server: live.inputs });
+    warnIfRemote(context, resolved, session.where);
+    const recommendation = recommend(resolved.inputs, live.capabilities);
+    const plan = planChanges(recommendation.settings, live.settings);
+    const document = { target: target.display, plan };
+    if (!apply) {
+      if (format !== undefined) return emit(run, artifact(run, resolved, recommendation, document));
+      printComparison(context, target.display, recommendation, resolved, plan);
+      if (plan.changes.length > 0) context.out.line(`\nApply with: pgready tune ${targetArgument} --apply (or --format alter-system for the SQL)`);
+      return EXIT_CODES.ok;
+    }
+    if (format !== "json") printComparison(context, target.display, recommendation, resolved, plan);
+    const applied = await applyPlan(session, plan, live);
+    if (format === "json") return emit(run, artifact(run, resolved, recommendation, { ...document, applied }));
+    printApplied(context, applied);
+    return EXIT_CODES.ok;
+  });
+}
+
+/** The file a format asks for; against a server, ALTER SYSTEM carries only the planned changes. */
+function artifact(run: Run, resolved: ResolvedInputs, recommendation: Recommendation, live: { target: string; plan: TunePlan; applied?: ApplyResult } | undefined): string {
+  switch (run.format) {
+    case "json":
+      return json(tuneDocument(recommendation, resolved.origins, live ?? {}));
+    case "alter-system":
+      return live
+        ? renderAlterSystem(recommendation, resolved.origins, live.plan.changes.map((row) => row.setting), live.plan.restartNeeded)
+        : renderAlterSystem(recommendation, resolved.origins, recommendation.settings);
+    case "conf":
+    case undefined:
+      return renderConf(recommendation, resolved.origins);
+  }
+}
 
 function chooseFormat(context: CommandContext): Format | undefined {
   const given = context.values["format"];
@@ -155,11 +177,11 @@ function warnIfRemote(context: CommandContext, resolved: ResolvedInputs, where: 
   context.out.info(`note: ${fromHost.map((name) => INPUT_LABELS[name]).join(" and ")} come from this machine, not from ${where}: give --ram and --cpus for that server`);
 }
 
-function emit(context: CommandContext, output: string | undefined, text: string): number {
-  if (output === undefined) context.out.raw(text);
+function emit(run: Run, text: string): number {
+  if (run.output === undefined) run.context.out.raw(text);
   else {
-    writeFileSync(output, text);
-    context.out.info(`wrote ${output}`);
+    writeFileSync(run.output, text);
+    run.context.out.info(`wrote ${run.output}`);
   }
   return EXIT_CODES.ok;
 }

@@ -30,7 +30,7 @@ const service = pool.extend({
   /** The target it connects to; default: default_target. */
   target: text.optional(),
   /** Connects through PgBouncer, so its connections are PgBouncer's clients rather than server backends. */
-  pgbouncer: z.boolean().default(false),
+  pgbouncer: z.enum(["true", "false"], { error: "must be true or false" }).transform((value) => value === "true").default(false),
 });
 const serviceName = z.string().regex(/^[a-z][a-z0-9_.-]*$/i, { error: "service names start with a letter and use only letters, digits, _ . and -" });
 

@@ -26,11 +26,11 @@ export const POSTGRES_DEFAULT_LIMITS = { maxConnections: 100, superuserReserved:
 /** Seed 001 §2.3's PgBouncer: default_pool_size 20 + reserve_pool_size 5, max_client_conn 1000. */
 export const SEED_PGBOUNCER = { defaultPoolSize: 20, reservePoolSize: 5, maxClientConn: 1000 } as const;
 /** Seed 000's warning level for connections in use; a budget above it leaves no room before alerts fire. */
-export const HEADROOM_WARNING = 0.8;
+const HEADROOM_WARNING = 0.8;
 /** Seed 002: five or more application pods want a pooler in front. */
-export const PODS_FOR_PGBOUNCER = 5;
+const PODS_FOR_PGBOUNCER = 5;
 /** Seed 001 §8.4: past a thousand concurrent connections, PgBouncer. */
-export const CLIENTS_FOR_PGBOUNCER = 1000;
+const CLIENTS_FOR_PGBOUNCER = 1000;
 
 export interface ServiceDemand extends ServicePool {
   readonly connections: number;

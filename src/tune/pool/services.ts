@@ -16,7 +16,7 @@ export interface ServicePool {
 }
 
 /** The bounds pgready.yaml enforces for a pool (seed 003's validation), so both ways in agree. */
-export const SERVICE_BOUNDS = {
+const SERVICE_BOUNDS = {
   poolSize: { min: 1, max: 100 },
   maxOverflow: { min: 0, max: 100 },
   replicas: { min: 1, max: 1000 },

@@ -17,7 +17,7 @@ export interface RpsTier {
 }
 
 /** Seed 003 §Tuning Guidelines. Shared bounds (50, 200) go to the lower tier, as "10-50" and "> 200" read. */
-export const RPS_TIERS: readonly RpsTier[] = [
+const RPS_TIERS: readonly RpsTier[] = [
   { name: "low", label: "< 10 RPS", upTo: 10, inclusive: false, poolSize: 5, maxOverflow: 5, poolTimeout: 30 },
   { name: "medium", label: "10-50 RPS", upTo: 50, inclusive: true, poolSize: 10, maxOverflow: 10, poolTimeout: 30 },
   { name: "high", label: "50-200 RPS", upTo: 200, inclusive: true, poolSize: 20, maxOverflow: 10, poolTimeout: 30 },
@@ -31,9 +31,9 @@ export function rpsTier(rps: number): RpsTier {
 }
 
 /** Spare capacity over the average: seed 003's example turns 25 needed into 20 + 10. */
-export const LITTLE_HEADROOM = 1.2;
+const LITTLE_HEADROOM = 1.2;
 /** Of the sized total, the persistent part; the rest is overflow for bursts. */
-export const POOL_SHARE = 2 / 3;
+const POOL_SHARE = 2 / 3;
 /** pgready.yaml's bound for pool_size. */
 const MAX_POOL_SIZE = 100;
 
