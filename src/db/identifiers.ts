@@ -1,8 +1,13 @@
 /** @module Quoting names and values for the few places SQL must be built as text. */
 
-/** A double-quoted identifier, as quote_ident() would write it when quoting is needed. */
+/** Always double-quoted: safe in generated SQL whatever the name (keywords included). */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Quoted only when it must be, as quote_ident() and pg_get_indexdef() print names (keywords aside). */
+export function displayIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : quoteIdent(name);
 }
 
 /** `schema.name`, each part quoted. */

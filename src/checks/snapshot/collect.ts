@@ -3,6 +3,7 @@
  * section that fails or times out is recorded as such and the collection goes on.
  */
 import { operationError } from "../../core/errors.js";
+import { displayIdent } from "../../db/identifiers.js";
 import type { Session } from "../../db/session.js";
 import * as sql from "./sql.js";
 import type {
@@ -73,7 +74,7 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
       (await query(sql.PREPARED_XACTS)).map((r) => ({ gid: str(r["gid"]), owner: str(r["owner"]), database: str(r["database"]), ageSeconds: num(r["age_seconds"]), xidAge: num(r["xid_age"]) })),
     ),
     relations: await run("relations", async () => mapRelations(await query(sql.RELATIONS), await indexBytesByTable(query))),
-    indexes: await run("indexes", async () => (await query(sql.INDEXES, [lockedOids])).map(mapIndex), lockedNames),
+    indexes: await run("indexes", async () => (await query(sql.indexes(server.versionNum), [lockedOids])).map(mapIndex), lockedNames),
     constraints: await run("constraints", async () =>
       (await query(sql.CONSTRAINTS, [lockedOids])).map((r) => ({
         schema: str(r["schema"]),
@@ -257,8 +258,22 @@ function mapIndex(r: Raw): IndexRow {
     estimatedRows: num(r["estimated_rows"]),
     scans: optNum(r["scans"]),
     constraint: constraintName ? { name: constraintName, type: str(r["constraint_type"]) as "p" | "u" | "x" } : null,
-    definition: str(r["definition"]),
+    definition: indexDefinition(r),
   };
+}
+
+/** CREATE INDEX as pg_get_indexdef would print it, rebuilt from the catalog columns (see sql.indexes). */
+function indexDefinition(r: Raw): string {
+  const include = strings(r["include_columns"]);
+  const options = strings(r["options"]).map((option) => option.replace(/=(.*)$/, "='$1'"));
+  const predicate = optStr(r["predicate"]);
+  return [
+    `CREATE ${r["is_unique"] ? "UNIQUE " : ""}INDEX ${displayIdent(str(r["name"]))} ON ${str(r["table"])} USING ${str(r["method"])} (${strings(r["key_parts"]).join(", ")})`,
+    include.length ? ` INCLUDE (${include.map(displayIdent).join(", ")})` : "",
+    r["nulls_not_distinct"] ? " NULLS NOT DISTINCT" : "",
+    options.length ? ` WITH (${options.join(", ")})` : "",
+    predicate ? ` WHERE ${predicate}` : "",
+  ].join("");
 }
 
 function mapSetting(r: Raw): Sections["settings"][number] {

@@ -104,29 +104,55 @@ LEFT JOIN pg_statio_user_tables io ON io.relid = c.oid
 WHERE c.relkind IN ('r', 'p', 'm') AND ${USER_SCHEMAS}`;
 
 /** indnkeyatts exists from PostgreSQL 11; pgready supports 13+. */
-export const INDEXES = `
+/**
+ * One pass over every index's keys (hash joins), not a subquery per index, and no pg_get_indexdef()
+ * per row: at 30,000 indexes those cost seconds. Each key part is written as pg_get_indexdef would
+ * write it (column or expression, COLLATE when not the column's, a non-default operator class,
+ * DESC / NULLS FIRST|LAST), so the definition pgready rebuilds from them reads the same.
+ */
+export function indexes(versionNum: number): string {
+  const nullsNotDistinct = versionNum >= 150000 ? "x.indnullsnotdistinct" : "false";
+  return `
+WITH keys AS (
+  SELECT x.indexrelid, k.ord, k.attnum, x.indnkeyatts,
+         CASE WHEN k.attnum = 0 THEN pg_get_indexdef(x.indexrelid, k.ord::int, true) ELSE quote_ident(a.attname) END
+           || CASE WHEN k.ord <= x.indnkeyatts AND k.coll <> 0 AND k.coll IS DISTINCT FROM a.attcollation THEN ' COLLATE ' || quote_ident(co.collname) ELSE '' END
+           || CASE WHEN k.ord <= x.indnkeyatts AND NOT o.opcdefault THEN ' ' || quote_ident(o.opcname) ELSE '' END
+           || CASE WHEN k.ord > x.indnkeyatts THEN ''
+                   WHEN k.opt & 1 = 1 AND k.opt & 2 = 0 THEN ' DESC NULLS LAST'
+                   WHEN k.opt & 1 = 1 THEN ' DESC'
+                   WHEN k.opt & 2 = 2 THEN ' NULLS FIRST' ELSE '' END AS part,
+         a.attname, o.opcname
+  FROM pg_index x
+  CROSS JOIN LATERAL unnest(x.indkey::int2[], x.indclass::oid[], x.indcollation::oid[], x.indoption::int2[]) WITH ORDINALITY k(attnum, opc, coll, opt, ord)
+  LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum AND k.attnum > 0
+  LEFT JOIN pg_opclass o ON o.oid = k.opc
+  LEFT JOIN pg_collation co ON co.oid = k.coll
+), key_lists AS (
+  SELECT indexrelid,
+         array_agg(CASE WHEN attnum = 0 THEN '(expression)' ELSE attname::text END ORDER BY ord) FILTER (WHERE ord <= indnkeyatts) AS columns,
+         array_agg(part ORDER BY ord) FILTER (WHERE ord <= indnkeyatts) AS key_parts,
+         array_agg(attnum::int ORDER BY ord) FILTER (WHERE ord <= indnkeyatts) AS key_attnums,
+         coalesce(array_agg(attname::text ORDER BY ord) FILTER (WHERE ord > indnkeyatts), '{}') AS include_columns,
+         array_agg(opcname::text ORDER BY ord) FILTER (WHERE ord <= indnkeyatts) AS opclasses
+  FROM keys
+  GROUP BY indexrelid
+)
 SELECT i.oid::int8 AS oid, n.nspname AS schema, i.relname AS name, x.indrelid::int8 AS table_oid,
        quote_ident(n.nspname) || '.' || quote_ident(t.relname) AS "table",
        x.indisunique AS is_unique, x.indisprimary AS is_primary, x.indisvalid AS is_valid, x.indisready AS is_ready,
-       (SELECT array_agg(CASE WHEN k.attnum = 0 THEN '(expression)' ELSE a.attname::text END ORDER BY k.ord)
-          FROM unnest(x.indkey) WITH ORDINALITY k(attnum, ord)
-          LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
-         WHERE k.ord <= x.indnkeyatts) AS columns,
-       (SELECT array_agg(k.attnum::int ORDER BY k.ord) FROM unnest(x.indkey) WITH ORDINALITY k(attnum, ord) WHERE k.ord <= x.indnkeyatts) AS key_attnums,
-       coalesce((SELECT array_agg(a.attname::text ORDER BY k.ord)
-          FROM unnest(x.indkey) WITH ORDINALITY k(attnum, ord)
-          JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
-         WHERE k.ord > x.indnkeyatts), '{}') AS include_columns,
-       (SELECT array_agg(o.opcname::text ORDER BY k.ord) FROM unnest(x.indclass) WITH ORDINALITY k(opc, ord) JOIN pg_opclass o ON o.oid = k.opc) AS opclasses,
-       pg_get_expr(x.indexprs, x.indrelid) AS expressions,
-       pg_get_expr(x.indpred, x.indrelid) AS predicate,
+       ${nullsNotDistinct} AS nulls_not_distinct,
+       kl.columns, kl.key_parts, kl.key_attnums, kl.include_columns, kl.opclasses,
+       CASE WHEN x.indexprs IS NOT NULL THEN pg_get_expr(x.indexprs, x.indrelid) END AS expressions,
+       CASE WHEN x.indpred IS NOT NULL THEN pg_get_expr(x.indpred, x.indrelid) END AS predicate,
+       coalesce(i.reloptions, '{}') AS options,
        am.amname AS method,
        i.relpages::float8 * current_setting('block_size')::int AS bytes,
        i.relpages::float8 AS pages, i.reltuples::float8 AS estimated_rows,
        s.idx_scan::float8 AS scans,
-       con.conname AS constraint_name, con.contype AS constraint_type,
-       pg_get_indexdef(x.indexrelid) AS definition
+       con.conname AS constraint_name, con.contype AS constraint_type
 FROM pg_index x
+JOIN key_lists kl ON kl.indexrelid = x.indexrelid
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = i.relnamespace
@@ -134,6 +160,7 @@ JOIN pg_am am ON am.oid = i.relam
 LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = x.indexrelid
 LEFT JOIN pg_constraint con ON con.conindid = x.indexrelid AND con.contype IN ('p', 'u', 'x')
 WHERE ${USER_SCHEMAS} AND x.indrelid <> ALL($1::oid[]) AND x.indexrelid <> ALL($1::oid[])`;
+}
 
 export const CONSTRAINTS = `
 SELECT n.nspname AS schema, con.conname AS name, con.contype AS type, con.conrelid::int8 AS table_oid,
