@@ -39,9 +39,12 @@ export function progressMeter(sink: EventSink, step: string, totalBytes: number 
   const started = Date.now();
   let bytes = 0;
   let lastReport = 0;
+  let finished = false;
   const report = (done: boolean): void => {
     const now = Date.now();
-    if (!done && now - lastReport < EVERY_MS) return;
+    // A poll that lands after the end must not redraw a finished line.
+    if (finished || (!done && now - lastReport < EVERY_MS)) return;
+    finished = done;
     lastReport = now;
     const elapsedMs = now - started;
     sink({ type: "progress", step, bytes, totalBytes, elapsedMs, bytesPerSecond: elapsedMs > 0 ? Math.round((bytes * 1000) / elapsedMs) : 0, done });
@@ -52,6 +55,7 @@ export function progressMeter(sink: EventSink, step: string, totalBytes: number 
       report(false);
     },
     set(total) {
+      if (finished) return;
       bytes = total;
       report(false);
     },

@@ -6,6 +6,7 @@
 export { runBackup, type BackupRunOptions } from "./run.js";
 export { isLocalServer, verifyBackup, type VerifyOptions, type VerifyOutcome } from "./verify.js";
 export { planRestore, restoreBackup, type ConnectedSession, type RestoreOptions, type RestorePlan, type RestoreResult } from "./restore.js";
+export { readStoredFile } from "./read.js";
 export { listBackups, showBackup, type BackupSummary, type IncompleteEntry, type RepositoryReport } from "./list.js";
 export { pruneRepository, type PruneOptions, type PruneResult } from "./prune.js";
 export { planRetention, isoWeek, type RetentionCandidate, type RetentionDecision, type RetentionPolicy } from "./retention.js";

@@ -115,9 +115,9 @@ export async function listRepository(repo: Repository): Promise<RepositoryListin
 /** The complete backup a person named (id, unique prefix or `latest`); unknown ids name the nearest. */
 export async function findBackup(repo: Repository, typed: string): Promise<ListedBackup> {
   const { backups } = await listRepository(repo);
-  const id = resolveBackupId(typed, backups.map((backup) => backup.id), repo.root);
-  const found = backups.find((backup) => backup.id === id);
-  if (!found) throw usageError(`no backup "${typed}" in ${repo.root}`, { place: "ID" });
+  const byId = new Map(backups.map((backup) => [backup.id, backup]));
+  const found = byId.get(resolveBackupId(typed, [...byId.keys()], repo.root));
+  if (!found) throw new Error("a resolved backup id is always listed");
   return found;
 }
 

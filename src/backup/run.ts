@@ -144,7 +144,8 @@ async function checkSpace(repo: Repository, series: string): Promise<number> {
 
 async function dumpAll(options: BackupRunOptions, plan: Plan, run: RunHandle, startedAt: Date, say: EventSink): Promise<BackupManifest> {
   const pinned: ConnSettings = { ...options.settings, hosts: [plan.host] };
-  const track = (pid: number, program: string): void => void run.addChild(pid, program);
+  // A lock file that cannot be updated (a full disk) only costs the orphan clean-up; the run goes on to fail or finish.
+  const track = (pid: number, program: string): void => void run.addChild(pid, program).catch(() => undefined);
   say({ type: "step", step: "globals", message: `roles and tablespaces (pg_dumpall --globals-only${plan.facts.canReadAuthid ? "" : " --no-role-passwords"})` });
   const globals = await dumpGlobals({
     pgDumpall: plan.pgDumpall,

@@ -7,7 +7,7 @@ import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { displayTarget, type ConnSettings } from "../config/conninfo/index.js";
 import { configError, messageOf } from "../core/errors.js";
-import { openSession, withSession } from "../db/session.js";
+import { openSession, withSession, type Session } from "../db/session.js";
 import { conninfoValue, libpqEnvironment } from "../exec/libpq-env.js";
 import { pgClientFor } from "../exec/pg-client.js";
 import { describeExit, runStreaming } from "../exec/stream.js";
@@ -46,8 +46,9 @@ export interface ScanResult {
 
 export async function scanServer(options: ScanOptions): Promise<ScanResult> {
   const say = options.onEvent ?? ignoreEvents;
-  const session = await openSession(options.settings, { readOnly: true, statementTimeoutMs: 30_000, lockTimeoutMs: options.lockTimeoutMs ?? 10_000 });
-  let facts: { dataChecksums: boolean; amcheckAvailable: boolean; failures: Map<string, number | null> };
+  const guards = { readOnly: true, statementTimeoutMs: 30_000, lockTimeoutMs: options.lockTimeoutMs ?? 10_000 };
+  const session = await openSession(options.settings, guards);
+  let facts: { dataChecksums: boolean; amcheckAvailable: boolean };
   let databases: string[];
   try {
     databases = await chooseDatabases(session, options.databases);
@@ -60,14 +61,17 @@ export async function scanServer(options: ScanOptions): Promise<ScanResult> {
   const pgAmcheck = client.program("pg_amcheck");
   if (!pgDump) throw configError(`pg_dump is missing in ${client.bindir}`, { place: client.bindir });
   const pinned: ConnSettings = { ...options.settings, hosts: [session.host] };
-  const scans: DatabaseScan[] = [];
+  const scanned: Array<Omit<DatabaseScan, "checksumFailures">> = [];
   for (const name of databases) {
     const settings = { ...pinned, dbname: name };
     const env = libpqEnvironment(settings, session.host);
     const dump = await readThrough(pgDump, env, name, options, say);
     const amcheck = await checkIndexes(pgAmcheck, env, settings, facts.amcheckAvailable, options, say);
-    scans.push({ name, dump, amcheck, checksumFailures: facts.failures.get(name) ?? null });
+    scanned.push({ name, dump, amcheck });
   }
+  // Read last, so the failures this scan's own reads ran into are counted.
+  const failures = await withSession(pinned, guards, checksumFailures);
+  const scans = scanned.map((scan) => ({ ...scan, checksumFailures: failures.get(scan.name) ?? null }));
   return {
     target: displayTarget(pinned),
     dataChecksums: facts.dataChecksums,
@@ -76,17 +80,18 @@ export async function scanServer(options: ScanOptions): Promise<ScanResult> {
   };
 }
 
-async function serverFacts(session: Awaited<ReturnType<typeof openSession>>): Promise<{ dataChecksums: boolean; amcheckAvailable: boolean; failures: Map<string, number | null> }> {
+async function serverFacts(session: Session): Promise<{ dataChecksums: boolean; amcheckAvailable: boolean }> {
   const rows = await session.query<{ checksums: string; amcheck: boolean }>(
     "SELECT current_setting('data_checksums') AS checksums, EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'amcheck') AS amcheck",
   );
-  // checksum_failures is null where checksums are off, and absent before PostgreSQL 12.
-  const failures = session.server.versionNum >= 120_000 ? await session.query<{ datname: string | null; n: string | null }>("SELECT datname, checksum_failures::text AS n FROM pg_stat_database") : [];
-  return {
-    dataChecksums: rows[0]?.checksums === "on",
-    amcheckAvailable: rows[0]?.amcheck === true,
-    failures: new Map(failures.filter((row) => row.datname !== null).map((row) => [row.datname ?? "", row.n === null ? null : Number(row.n)])),
-  };
+  return { dataChecksums: rows[0]?.checksums === "on", amcheckAvailable: rows[0]?.amcheck === true };
+}
+
+/** Per database; null where checksums are off. The column is absent before PostgreSQL 12. */
+async function checksumFailures(session: Session): Promise<Map<string, number | null>> {
+  if (session.server.versionNum < 120_000) return new Map();
+  const rows = await session.query<{ datname: string; n: string | null }>("SELECT datname, checksum_failures::text AS n FROM pg_stat_database WHERE datname IS NOT NULL");
+  return new Map(rows.map((row) => [row.datname, row.n === null ? null : Number(row.n)]));
 }
 
 /** pg_dump of the whole database into nothing: every row and large object is read, so a bad page fails it. */

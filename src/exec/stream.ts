@@ -6,7 +6,7 @@
 import { spawn } from "node:child_process";
 import { basename } from "node:path";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { finished, pipeline } from "node:stream/promises";
 import { operationError } from "../core/errors.js";
 import { lastLines } from "./run.js";
 
@@ -104,7 +104,6 @@ export function describeExit(result: StreamResult): string {
 }
 
 async function discard(source: Readable): Promise<void> {
-  for await (const _chunk of source) {
-    // nothing to keep
-  }
+  source.resume();
+  await finished(source);
 }

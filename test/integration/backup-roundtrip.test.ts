@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { before, describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import {
   keyFromText,
   listBackups,
@@ -15,7 +15,7 @@ import {
 } from "../../src/backup/index.js";
 import { PgreadyError } from "../../src/core/errors.js";
 import { openSession } from "../../src/db/session.js";
-import { startTestCluster, tempDir, type TestCluster } from "../helpers/cluster.js";
+import { startTestCluster, startTestReplica, tempDir, type TestCluster } from "../helpers/cluster.js";
 
 const FIXTURE = `
 CREATE SCHEMA app;
@@ -52,6 +52,8 @@ describe("backup run, verify and restore on a real server", () => {
     await cluster.sql(FIXTURE, db);
     repo = tempDir("pgready-repo-");
   });
+
+  after(() => rmSync(repo, { recursive: true, force: true }));
 
   it("dumps while the application writes, counting every table in the dump's own snapshot", async () => {
     const writer = await openSession(cluster.settings(db), { readOnly: false, statementTimeoutMs: 60_000, lockTimeoutMs: 5_000 });
@@ -210,5 +212,21 @@ describe("backup run, verify and restore on a real server", () => {
     assert.ok(!names.includes("template1"));
     assert.ok(all.series.endsWith("/*"));
     assert.ok(existsSync(join(repo, "backups", all.id, "db", `${small}.dump`)));
+  });
+
+  it("backs up a streaming replica, recording its replay position, and the backup verifies on the primary", async () => {
+    const replica = await startTestReplica(cluster);
+    for (let i = 0; i < 200; i += 1) {
+      const rows = await replica.sql<{ n: string }>("SELECT count(*)::text AS n FROM app.customers", db).catch(() => []);
+      if (rows[0]?.n === "1000") break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const manifest = await runBackup({ settings: replica.settings(db), repo, databases: { all: false, name: db }, pgreadyVersion: "test" });
+    assert.equal(manifest.server.inRecovery, true);
+    assert.equal(manifest.wal.function, "pg_last_wal_replay_lsn");
+    assert.match(manifest.logical.databases[0]?.lsn ?? "", /^[0-9A-F]+\/[0-9A-F]+$/);
+    assert.equal(manifest.series, first.series, "a replica's backups continue its primary's series");
+    const outcome = await verifyBackup({ repo, id: manifest.id, server: cluster.settings(), jobs: 2 });
+    assert.equal(outcome.record.status, "passed", JSON.stringify(outcome.record.problems));
   });
 });

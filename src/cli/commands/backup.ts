@@ -1,5 +1,7 @@
 /** @module `pgready backup …`: logical backups into a repository, verified by restoring them. */
+import { once } from "node:events";
 import { resolve } from "node:path";
+import type { Readable } from "node:stream";
 import {
   isLocalServer,
   keyFromText,
@@ -8,6 +10,7 @@ import {
   parseFormat,
   planRestore,
   pruneRepository,
+  readStoredFile,
   restoreBackup,
   runBackup,
   scanServer,
@@ -145,17 +148,31 @@ const list: CommandSpec = {
 
 const show: CommandSpec = {
   name: "backup show",
-  summary: "one backup's manifest: source, versions, WAL position, files, tables and row counts",
-  usage: "pgready backup show ID [--repo DIR] [--json]",
-  description: "Shows a backup's manifest. ID is a backup id, a unique prefix of one, or `latest`; an unknown id lists the nearest ones.",
-  options: REPO,
+  summary: "one backup's manifest (source, versions, WAL position, files, row counts), or one of its files",
+  usage: "pgready backup show ID [--file PATH] [--repo DIR] [--json]",
+  description:
+    "Shows a backup's manifest. ID is a backup id, a unique prefix of one, or `latest`; an unknown id lists the nearest ones. " +
+    "--file writes one stored file's plaintext to stdout, decrypted when the backup is encrypted: globals.sql, to replay the " +
+    "roles with psql before a restore.",
+  options: {
+    file: { type: "string", valueName: "PATH", description: "write this file of the backup (as named in the manifest) to stdout, decrypted" },
+    ...REPO,
+    ...KEY,
+  },
   examples: [
     ["pgready backup show latest", "the newest backup"],
     ["pgready backup show 20261122T10 --json", "by a unique prefix, as JSON"],
+    ["pgready backup show latest --file globals.sql | psql -d postgres", "recreate the roles before restoring"],
   ],
   maxPositionals: 1,
   async run(context) {
-    const manifest = await showBackup(repoOf(context, await projectConfig(context)), idOf(context));
+    const loaded = await projectConfig(context);
+    const file = stringFlag(context, "file");
+    if (file) {
+      await copyToStdout(await readStoredFile(repoOf(context, loaded), idOf(context), file, await keyOf(context, loaded)));
+      return EXIT_CODES.ok;
+    }
+    const manifest = await showBackup(repoOf(context, loaded), idOf(context));
     if (context.json) context.out.json(manifest);
     else if (isLogical(manifest)) {
       for (const line of describeManifest(manifest, context)) context.out.line(line);
@@ -225,8 +242,8 @@ const restore: CommandSpec = {
     "Restores one database of a backup with pg_restore into DB on the TARGET server, creating DB when it does not exist. It first " +
     "shows its plan: whether DB exists and what it holds, which of its tables the backup replaces, and the sessions connected to " +
     "it. A database with any table or large object is refused unless --force is given; --clean drops the backup's objects before " +
-    "recreating them. --table restores one table (schema.table). Roles are not restored: run the backup's globals.sql first, or " +
-    "use --no-owner.",
+    "recreating them. --table restores one table (schema.table). Roles are not restored: replay the backup's globals.sql first " +
+    "(pgready backup show ID --file globals.sql | psql), or use --no-owner.",
   options: {
     to: { type: "string", valueName: "DB", description: "the database to restore into (created when missing)" },
     db: { type: "string", valueName: "NAME", description: "which database of the backup, when it holds several" },
@@ -453,7 +470,7 @@ function eventPrinter(context: CommandContext): { sink: EventSink; close: () => 
   };
   const sink = (event: BackupEvent): void => {
     if (context.json) {
-      process.stderr.write(`${redact(JSON.stringify({ event: event.type, ...event }))}\n`);
+      process.stderr.write(`${redact(JSON.stringify(event))}\n`);
       return;
     }
     if (event.type === "progress") {
@@ -475,6 +492,13 @@ function eventPrinter(context: CommandContext): { sink: EventSink; close: () => 
 function progressText(event: Extract<BackupEvent, { type: "progress" }>): string {
   const share = event.totalBytes ? ` of ${formatBytes(event.totalBytes)} (${Math.floor((100 * event.bytes) / Math.max(1, event.totalBytes))} %)` : "";
   return `${event.step}: ${formatBytes(event.bytes)}${share}, ${formatBytes(event.bytesPerSecond)}/s, ${formatDuration(event.elapsedMs / 1000)}`;
+}
+
+/** Data, not text: written as it comes, with backpressure. */
+async function copyToStdout(source: Readable): Promise<void> {
+  for await (const chunk of source) {
+    if (!process.stdout.write(chunk as Buffer)) await once(process.stdout, "drain");
+  }
 }
 
 function isLogical(manifest: BackupManifest | ManifestEnvelope): manifest is BackupManifest {
