@@ -392,9 +392,12 @@ function optNum(value: unknown): number | null {
 function optTime(value: unknown): string | null {
   return value instanceof Date ? value.toISOString() : optStr(value);
 }
+/** A list, as an array or as text joined by the unit separator (see sql.indexes). */
 function strings(value: unknown): string[] {
+  if (typeof value === "string") return value === "" ? [] : value.split(UNIT_SEPARATOR);
   return Array.isArray(value) ? value.map(String) : [];
 }
 function numbers(value: unknown): number[] {
-  return Array.isArray(value) ? value.map(Number) : [];
+  return strings(value).map(Number);
 }
+const UNIT_SEPARATOR = "\u001f";
