@@ -49,7 +49,7 @@ function withMaskColumn(addressText: string, ip: { family: 4 | 6; value: bigint 
   if (extra) return fail("multiple values specified for netmask", `${maskToken.value},${extra.value}`);
   const mask = parseIp(maskToken.value);
   if (!mask) {
-    return fail(`invalid IP mask "${maskToken.value}"`, maskToken.value, `after ${addressText} comes its netmask (or write ${addressText}/N)`);
+    return fail(`invalid IP mask "${maskToken.value}": Name or service not known`, maskToken.value, `after ${addressText} comes its netmask (or write ${addressText}/N)`);
   }
   if (mask.family !== ip.family) return fail("IP address and mask do not match", maskToken.value);
   const text = `${addressText} ${maskToken.value}`;

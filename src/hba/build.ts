@@ -1,5 +1,5 @@
 /**
- * @module `hba generate` as one step: check the spec, write the file, and lint what was written. A
+ * @module `hba generate` as one step: check the spec, generate the text, and lint it. A
  * spec whose file would lint with a warning is refused, naming the key that caused it, so a generated
  * file is always one the lint passes.
  */

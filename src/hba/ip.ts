@@ -99,6 +99,8 @@ function parseIpv6(text: string): bigint | undefined {
 
 export function formatIp(family: IpFamily, value: bigint): string {
   if (family === 4) return [24n, 16n, 8n, 0n].map((shift) => String((value >> shift) & 255n)).join(".");
+  // An IPv4-mapped address keeps its dotted tail (RFC 5952 §5), as the server prints it.
+  if (value >> 32n === 0xffffn) return `::ffff:${formatIp(4, value & 0xffffffffn)}`;
   const groups = Array.from({ length: 8 }, (_, i) => ((value >> BigInt(112 - i * 16)) & 0xffffn).toString(16));
   // RFC 5952: the longest run of two or more zero groups becomes "::".
   let best = { start: -1, length: 0 };

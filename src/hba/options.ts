@@ -52,8 +52,6 @@ const OPTIONS: Readonly<Record<string, OptionRule>> = {
   delegate_ident_mapping: OAUTH,
 };
 
-export const OPTION_NAMES: readonly string[] = Object.keys(OPTIONS);
-
 /** What is wrong with an option, in the server's words, and the part of it to blame. */
 export interface OptionProblem {
   readonly message: string;
@@ -83,8 +81,6 @@ export function checkOption(option: HbaOption, context: OptionContext): OptionPr
     case "clientname":
       if (context.type !== "hostssl") return { message: 'clientname can only be configured for "hostssl" rows', token };
       return option.value === "CN" || option.value === "DN" ? undefined : { message: `invalid value for clientname: "${option.value}"`, token, hint: "CN or DN" };
-    case "ldapscheme":
-      return option.value === "ldap" || option.value === "ldaps" ? undefined : { message: `invalid ldapscheme value: "${option.value}"`, token, hint: "ldap or ldaps" };
     case "ldapport":
       return /^\s*[+-]?\d+/.test(option.value) && Number.parseInt(option.value, 10) !== 0 ? undefined : { message: `invalid LDAP port number: "${option.value}"`, token };
     case "ldapurl":

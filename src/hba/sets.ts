@@ -4,16 +4,15 @@
  * is set arithmetic.
  *
  * What cannot be known from the file alone (group membership, `sameuser`, regexes, host names,
- * samehost/samenet) is kept as an opaque atom that only an identical atom or a whole dimension
- * covers. A rule being tested is read generously and the rules before it strictly, so a rule is only
- * ever called unreachable when it truly is.
+ * samehost/samenet, scattered masks) is an opaque atom: assumed to overlap anything, and to be
+ * covered by nothing short of a whole dimension. A rule being tested is read generously and the
+ * rules before it strictly, so a rule is only ever called unreachable when it truly is.
  */
 import { fullMask } from "./ip.js";
 import type { Address, ConnectionType, HbaRule, IpFamily } from "./types.js";
 
 /** What kind of connection an attempt is; TLS and GSSAPI encryption never happen together. */
-export const KINDS = ["local", "plain", "ssl", "gss"] as const;
-export type ConnectionKind = (typeof KINDS)[number];
+export type ConnectionKind = "local" | "plain" | "ssl" | "gss";
 
 const KIND_BIT: Readonly<Record<ConnectionKind, number>> = { local: 1, plain: 2, ssl: 4, gss: 8 };
 
@@ -26,7 +25,7 @@ const TYPE_KINDS: Readonly<Record<ConnectionType, readonly ConnectionKind[]>> = 
   hostnogssenc: ["plain", "ssl"],
 };
 
-export function kindsOf(type: ConnectionType): number {
+function kindsOf(type: ConnectionType): number {
   return TYPE_KINDS[type].reduce((mask, kind) => mask | KIND_BIT[kind], 0);
 }
 
@@ -42,7 +41,6 @@ export interface NameSet {
   readonly atoms: ReadonlySet<string>;
 }
 
-export const EMPTY_NAMES: NameSet = { cofinite: false, atoms: new Set() };
 export const ALL_NAMES: NameSet = { cofinite: true, atoms: new Set() };
 
 function names(atoms: Iterable<string>): NameSet {

@@ -84,7 +84,7 @@ function entries(text: string, flag: string): Record<string, unknown>[] {
       const object: Record<string, unknown> = {};
       for (const pair of entry.split(/\s+/)) {
         const equals = pair.indexOf("=");
-        if (equals <= 0) throw usageError(`${flag}: "${pair}" is not key=value`, { place: `${flag}[${index}]`, hint: `e.g. ${flag} "cidr=10.10.0.0/16 databases=appdb users=app"` });
+        if (equals <= 0) throw usageError(`"${pair}" is not key=value`, { place: `${flag}[${index}]`, hint: `e.g. ${flag} "cidr=10.10.0.0/16 databases=appdb users=app"` });
         const key = pair.slice(0, equals);
         if (key in object) throw usageError(`${flag}: ${key} is given twice`, { place: `${flag}[${index}]` });
         const value = pair.slice(equals + 1);

@@ -134,3 +134,52 @@ describe("first match", () => {
     assert.equal(result.outcome === "undecided" && result.rule.line, 4);
   });
 });
+
+describe("unreachable means unreachable (randomised against first match)", () => {
+  /** A small seeded generator, so a failure reproduces. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+  }
+  const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  const TYPES = ["local", "host", "host", "hostssl", "hostnossl", "hostgssenc", "hostnogssenc"];
+  const DATABASES = ["all", "all", "all", "a", "b", "replication", "a,b", "all,replication", "sameuser", "/^a"];
+  const USERS = ["all", "all", "all", "x", "y", "x,y", "+g", "/^x"];
+  const ADDRESSES = ["all", "all", "0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/16", "10.0.0.0/9", "10.128.0.0/9", "0.0.0.0/0", "::/0", "fd00::/8", "10.0.0.0 255.0.255.0", "samenet"];
+  const METHODS = ["reject", "md5", "scram-sha-256", "trust"];
+  const CLIENTS = ["10.0.0.1", "10.1.2.3", "10.200.0.1", "10.127.255.255", "10.128.0.0", "192.168.1.1", "fd00::1", "::1", "10.5.0.5"];
+
+  it("never reports a rule that some connection reaches first", () => {
+    const next = random(20251122);
+    let claims = 0;
+    for (let round = 0; round < 400; round += 1) {
+      const lines = Array.from({ length: 2 + Math.floor(next() * 5) }, () => {
+        const type = pick(next, TYPES);
+        const address = type === "local" ? "" : ` ${pick(next, ADDRESSES)}`;
+        return `${type} ${pick(next, DATABASES)} ${pick(next, USERS)}${address} ${pick(next, METHODS)}`;
+      });
+      const file = rules(...lines);
+      for (const { rule } of unreachableRules(file)) {
+        claims += 1;
+        for (const membership of [new Set<string>(), new Set(["x"]), new Set(["x", "y"])]) {
+          const facts = { isMember: (user: string, role: string) => user === role || (role === "g" && membership.has(user)), interfaces: [{ address: "10.5.0.1", netmask: "255.255.0.0" }] };
+          for (const kind of ["local", "plain", "ssl", "gss"] as const)
+            for (const database of ["a", "b", "c", "x"])
+              for (const replication of [false, true])
+                for (const user of ["x", "y", "z"])
+                  for (const address of kind === "local" ? [undefined] : CLIENTS) {
+                    const result = firstMatch(file, { kind, database, replication, user, address }, facts);
+                    assert.ok(
+                      !(result.outcome === "matched" && result.rule === rule),
+                      `line ${rule.line} was called unreachable, but ${JSON.stringify({ kind, database, replication, user, address })} reaches it in:\n${lines.join("\n")}`,
+                    );
+                  }
+        }
+      }
+    }
+    assert.ok(claims > 50, `only ${claims} unreachable rules were generated: the test proves too little`);
+  });
+});

@@ -191,7 +191,7 @@ describe("pg_hba.conf parser", () => {
       ["host all all 10.0.0.0/ md5", 'invalid CIDR mask in address "10.0.0.0/"', "10.0.0.0/"],
       ["host all all 10.0.0.0/8x md5", 'invalid CIDR mask in address "10.0.0.0/8x"', "10.0.0.0/8x"],
       ["host all all host.example.com/24 md5", 'specifying both host name and CIDR mask is invalid: "host.example.com/24"', "host.example.com/24"],
-      ["host all all 10.0.0.0 md5", 'invalid IP mask "md5"', "md5"],
+      ["host all all 10.0.0.0 md5", 'invalid IP mask "md5": Name or service not known', "md5"],
       ["host all all 10.0.0.0 ffff:: md5", "IP address and mask do not match", "ffff::"],
       ["host all all 10.0.0.0/8,10.1.0.0/16 md5", "multiple values specified for host address", "10.0.0.0/8,10.1.0.0/16"],
       ["host all all 10.0.0.0", "end-of-line before netmask specification", "10.0.0.0"],

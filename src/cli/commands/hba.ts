@@ -69,38 +69,59 @@ const lint: CommandSpec = {
   async run(context) {
     const format = chooseFormat(context);
     const failOn = oneOf(context.values["fail-on"], FAIL_ON, "--fail-on") ?? "warning";
-    const pgVersionFlag = parseWholeNumberFlag(context.values["pg-version"], "--pg-version", OLDEST_PG_VERSION, NEWEST_PG_VERSION);
+    const pgVersion = parseWholeNumberFlag(context.values["pg-version"], "--pg-version", OLDEST_PG_VERSION, NEWEST_PG_VERSION);
     const superusers = list(context.values["superusers"]);
+    const server = stringValue(context.values["server"]);
     const argument = context.positionals[0];
-    const serverFlag = typeof context.values["server"] === "string" ? context.values["server"] : undefined;
-
-    let report: HbaLintReport;
-    let source: HbaLintSource;
-    if (argument !== undefined && isFile(argument, context.cwd)) {
-      const server = serverFlag === undefined ? undefined : await serverHba(context, serverFlag);
-      const pgVersion = pgVersionFlag ?? server?.hba.pgVersion ?? DEFAULT_PG_VERSION;
-      const parsed = readHbaFile(pathFor(argument, context.cwd), { pgVersion });
-      if (parsed.errors.length > 0) throw syntaxError(parsed.errors, context.cwd);
-      const facts: HbaFacts = { ...(server?.hba.facts ?? {}), loadErrors: undefined, superusers: merge(superusers, server?.hba.facts.superusers) };
-      report = lintHba(parsed.rules, facts, { ...server?.hba.missing, loadErrors: { reason: "load errors come from the server's own file: lint the TARGET itself" } });
-      report = { ...report, findings: report.findings.map((finding) => ({ ...finding, file: label(finding.file, context.cwd) })) };
-      source = { kind: "file", file: argument, pgVersion, ...(server ? { server: server.display } : {}) };
-    } else {
-      if (serverFlag !== undefined) throw usageError("--server goes with a FILE; a TARGET is linted as the server itself", { place: "--server" });
-      if (pgVersionFlag !== undefined) throw usageError("--pg-version goes with a FILE; a server's rules are read with its own version", { place: "--pg-version" });
-      const server = await serverHba(context, argument);
-      const facts = { ...server.hba.facts, superusers: merge(superusers, server.hba.facts.superusers) };
-      const missing = server.hba.rulesMissing;
-      report = server.hba.rules
-        ? lintHba(server.hba.rules, facts, server.hba.missing)
-        : { rules: 0, findings: [], skipped: HBA_LINTS.map((l) => ({ id: l.id, reason: missing?.reason ?? "", privilege: missing?.privilege })) };
-      source = { kind: "server", target: server.display, hbaFile: server.hba.hbaFile, pgVersion: server.hba.pgVersion };
-    }
+    const { report, source } =
+      argument !== undefined && isFile(argument, context.cwd)
+        ? await lintFile(context, argument, { pgVersion, superusers, server })
+        : await lintServer(context, argument, { pgVersion, superusers, server });
     emit(context, report, source, format);
     const worst = Math.max(-1, ...report.findings.map((finding) => hbaSeverityRank(finding.severity)));
     return worst >= hbaSeverityRank(failOn) ? EXIT_CODES.findings : EXIT_CODES.ok;
   },
 };
+
+interface LintFlags {
+  readonly pgVersion: number | undefined;
+  readonly superusers: readonly string[] | undefined;
+  readonly server: string | undefined;
+}
+
+interface Linted {
+  readonly report: HbaLintReport;
+  readonly source: HbaLintSource;
+}
+
+/** A file from disk, read with --pg-version's syntax (or --server's version), with --server's facts if given. */
+async function lintFile(context: CommandContext, argument: string, flags: LintFlags): Promise<Linted> {
+  const server = flags.server === undefined ? undefined : await serverHba(context, flags.server);
+  const pgVersion = flags.pgVersion ?? server?.hba.pgVersion ?? DEFAULT_PG_VERSION;
+  const parsed = readHbaFile(pathFor(argument, context.cwd), { pgVersion });
+  if (parsed.errors.length > 0) throw syntaxError(parsed.errors, context.cwd);
+  // The server's refused lines are about its own file, not this one.
+  const facts: HbaFacts = { ...(server?.hba.facts ?? {}), loadErrors: undefined, superusers: merge(flags.superusers, server?.hba.facts.superusers) };
+  const missing = server ? { ...server.hba.missing, loadErrors: { reason: "what the server refuses is read from its own file: lint the TARGET itself" } } : {};
+  const report = lintHba(parsed.rules, facts, missing);
+  return {
+    report: { ...report, findings: report.findings.map((finding) => ({ ...finding, file: label(finding.file, context.cwd) })) },
+    source: { kind: "file", file: argument, pgVersion, ...(server ? { server: server.display } : {}) },
+  };
+}
+
+/** A server's own rules (pg_hba_file_rules) with everything else it can tell. */
+async function lintServer(context: CommandContext, argument: string | undefined, flags: LintFlags): Promise<Linted> {
+  if (flags.server !== undefined) throw usageError("--server goes with a FILE; a TARGET is linted as the server itself", { place: "--server" });
+  if (flags.pgVersion !== undefined) throw usageError("--pg-version goes with a FILE; a server's rules are read with its own version", { place: "--pg-version" });
+  const { hba, display } = await serverHba(context, argument);
+  const facts = { ...hba.facts, superusers: merge(flags.superusers, hba.facts.superusers) };
+  const blocked = hba.rulesMissing;
+  const report = hba.rules
+    ? lintHba(hba.rules, facts, hba.missing)
+    : { rules: 0, findings: [], skipped: HBA_LINTS.map((lint) => ({ id: lint.id, reason: blocked?.reason ?? "", privilege: blocked?.privilege })) };
+  return { report, source: { kind: "server", target: display, hbaFile: hba.hbaFile, pgVersion: hba.pgVersion } };
+}
 
 const generate: CommandSpec = {
   name: "hba generate",
@@ -202,6 +223,7 @@ function label(file: string, cwd: string): string {
   return file.startsWith(`${cwd}/`) ? file.slice(cwd.length + 1) : file;
 }
 
+/** --superusers and the server's superusers together; `postgres` when neither says. */
 function merge(flag: readonly string[] | undefined, server: readonly string[] | undefined): string[] {
   if (!flag && !server) return ["postgres"];
   return [...new Set([...(flag ?? []), ...(server ?? [])])];

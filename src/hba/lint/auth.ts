@@ -81,7 +81,7 @@ export const hostNotHostssl: HbaLint = {
           rule.type === "host"
             ? `host also accepts connections without TLS from ${where(rule)}: queries and results cross the network in clear`
             : `${rule.type} admits unencrypted sessions from ${where(rule)}`,
-          `make it hostssl ${rule.text.split(" ").slice(1).join(" ")}, with a hostnossl … reject line above it`,
+          `make it hostssl ${rule.text.split(" ").slice(1).join(" ")}, and refuse plain TCP above it (hostnossl all all ${where(rule)} reject)`,
         ),
       ),
 };

@@ -6,7 +6,6 @@ import type { Observation, HbaSeverity } from "./types.js";
 
 /** Methods whose password crosses the wire in a form an eavesdropper can use: in clear, or an md5 response. */
 export const CLEARTEXT_METHODS: ReadonlySet<AuthMethod> = new Set(["password", "ldap", "radius", "pam", "bsd"]);
-export const PASSWORD_METHODS: ReadonlySet<AuthMethod> = new Set(["scram-sha-256", "md5", "password", "ldap", "radius", "pam", "bsd"]);
 
 export const isNetwork = (rule: HbaRule): boolean => rule.type !== "local";
 

@@ -29,10 +29,11 @@ export function renderLintText(doc: HbaLintDocument, paint: TextPainters): strin
     if (finding.rule) lines.push(`          ${paint.dim(finding.rule)}`);
     lines.push(`          ${finding.message}`, `          fix: ${finding.fix}`);
   }
-  const blocked = doc.skipped.filter((skip) => skip.privilege !== undefined);
-  if (blocked.length > 0) lines.push("");
-  for (const skip of blocked) lines.push(`${paint.dim("skipped ")}  ${skip.id}: ${skip.reason} (${skip.privilege ?? ""})`);
-  const needServer = doc.skipped.length - blocked.length;
-  if (needServer > 0) lines.push("", paint.dim(`${needServer} lint${needServer === 1 ? "" : "s"} need a server: ${doc.skipped.filter((s) => !s.privilege).map((s) => s.id).join(", ")}`));
+  if (doc.skipped.length > 0) lines.push("");
+  for (const skip of doc.skipped.filter((s) => s.privilege !== undefined)) lines.push(`${paint.dim("skipped ")}  ${skip.id}: ${skip.reason} (${skip.privilege ?? ""})`);
+  // Lints that cannot run here at all (no server) are one line per reason, not one each.
+  const byReason = new Map<string, string[]>();
+  for (const skip of doc.skipped.filter((s) => s.privilege === undefined)) byReason.set(skip.reason, [...(byReason.get(skip.reason) ?? []), skip.id]);
+  for (const [reason, ids] of byReason) lines.push(paint.dim(`not run: ${ids.join(", ")} (${reason})`));
   return lines;
 }
