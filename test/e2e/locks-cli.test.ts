@@ -30,7 +30,7 @@ describe("pgready locks", () => {
   }
 
   async function waitingOnLock(pid: number): Promise<void> {
-    for (let i = 0; i < 100; i += 1) {
+    for (let i = 0; i < 300; i += 1) {
       const rows = await cluster.sql("SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", "postgres", [pid]);
       if (rows.length === 1) return;
       await sleep(50);

@@ -23,7 +23,7 @@ describe("status on a primary with a streaming replica", () => {
     await primary.sql("SELECT pg_create_physical_replication_slot('spare')");
     replica = await startTestReplica(primary);
     // Wait until the replica has replayed the table, so lag checks start from a caught-up state.
-    for (let i = 0; i < 100; i += 1) {
+    for (let i = 0; i < 300; i += 1) {
       const rows = await replica.sql<{ n: string }>("SELECT count(*)::text AS n FROM t", db).catch(() => []);
       if (rows[0]?.n === "1000") break;
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -42,7 +42,7 @@ describe("lock and transaction checks on a real server", () => {
 
   /** Until every pid waits on a lock, as pg_stat_activity sees it. */
   async function waitingOnLock(...pids: number[]): Promise<void> {
-    for (let i = 0; i < 100; i += 1) {
+    for (let i = 0; i < 300; i += 1) {
       const rows = await cluster.sql<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE pid = ANY($1) AND wait_event_type = 'Lock'", "postgres", [pids]);
       if (Number(rows[0]?.n) === pids.length) return;
       await sleep(50);

@@ -7,8 +7,9 @@ import { startTestCluster, startTestReplica, type TestCluster } from "../../help
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls for up to a minute: on a loaded 2-core CI machine WAL shipping can take a while. */
 async function until(what: string, test: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i += 1) {
+  for (let i = 0; i < 600; i += 1) {
     if (await test()) return;
     await sleep(100);
   }
