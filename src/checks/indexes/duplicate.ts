@@ -3,7 +3,7 @@ import { formatBytes } from "../../report/units.js";
 import { grade } from "../evaluate-helpers.js";
 import { section, type IndexRow, type RelationRow } from "../snapshot/types.js";
 import type { CheckDefinition, Observation, Remediation } from "../types.js";
-import { byOid, indexName, keyParts, NO_CRITICAL, sqlIndex, sqlTable, tableName } from "./shared.js";
+import { byOid, groupByKey, indexName, keyParts, NO_CRITICAL, sqlIndex, sqlTable, tableName } from "./shared.js";
 
 interface Shape {
   readonly index: IndexRow;
@@ -60,10 +60,12 @@ export const indexDuplicate: CheckDefinition = {
         });
       }
     }
+    // Covering indexes sit on the same table: compare within a table, not across all (30,000 indexes).
+    const byTable = groupByKey(shapes, (shape) => shape.index.tableOid);
     for (const shape of shapes) {
       const index = shape.index;
       if (redundant.has(index.oid) || index.method !== "btree" || index.isUnique || index.constraint !== null) continue;
-      const cover = shapes
+      const cover = (byTable.get(index.tableOid) ?? [])
         .filter((other) => other.index.oid !== index.oid && !redundant.has(other.index.oid) && covers(other, shape))
         .sort((a, b) => a.parts.length - b.parts.length || keepFirst(a, b))[0];
       const table = tables.get(index.tableOid);

@@ -1,7 +1,7 @@
 import { grade } from "../evaluate-helpers.js";
 import { section, type ConstraintRow, type IndexRow, type RelationRow } from "../snapshot/types.js";
 import type { CheckDefinition, Remediation } from "../types.js";
-import { byOid, NO_CRITICAL, servesForeignKey, SMALL_TABLE_ROWS, sqlColumns, sqlTable, tableName, tableRows } from "./shared.js";
+import { byOid, NO_CRITICAL, servesForeignKey, SMALL_TABLE_ROWS, sqlColumns, sqlTable, tableName, tableRows, groupByKey } from "./shared.js";
 
 /** Foreign keys whose referencing columns no index leads with. */
 export const fkMissingIndex: CheckDefinition = {
@@ -28,9 +28,12 @@ export const fkMissingIndex: CheckDefinition = {
     const tables = byOid(relations);
     const indexes = section(snapshot, "indexes");
     const constraints = section(snapshot, "constraints");
+    // Looked up per table, not scanned per key: thousands of keys times tens of thousands of indexes.
+    const indexesOn = groupByKey(indexes, (index) => index.tableOid);
+    const partitionsOf = groupByKey(relations, (relation) => relation.parentOid);
     const served = (table: RelationRow, columns: readonly string[]): boolean => {
-      if (indexes.some((index) => index.tableOid === table.oid && servesForeignKey(index, columns))) return true;
-      const partitions = relations.filter((r) => r.parentOid === table.oid);
+      if ((indexesOn.get(table.oid) ?? []).some((index) => servesForeignKey(index, columns))) return true;
+      const partitions = partitionsOf.get(table.oid) ?? [];
       return table.kind === "p" && partitions.length > 0 && partitions.every((partition) => served(partition, columns));
     };
     return constraints

@@ -122,3 +122,15 @@ export function servesForeignKey(index: IndexRow, columns: readonly string[]): b
   const leading = new Set(index.columns.slice(0, n));
   return leading.size === n && columns.every((column) => leading.has(column));
 }
+
+/** Items by a key, for lookups inside loops over thousands of tables and indexes. */
+export function groupByKey<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}

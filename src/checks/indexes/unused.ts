@@ -2,7 +2,7 @@ import { formatBytes, formatDuration } from "../../report/units.js";
 import { grade } from "../evaluate-helpers.js";
 import { section } from "../snapshot/types.js";
 import type { CheckDefinition, Observation } from "../types.js";
-import { byOid, indexName, NO_CRITICAL, servesForeignKey, sqlIndex, statsWindow, tableName, tableRows } from "./shared.js";
+import { byOid, indexName, NO_CRITICAL, servesForeignKey, sqlIndex, statsWindow, tableName, tableRows, groupByKey } from "./shared.js";
 
 /** pgdoctor wants a week of statistics before calling an index unused: a week covers weekly jobs. */
 const MIN_WINDOW_SECONDS = 7 * 86_400;
@@ -30,7 +30,8 @@ export const indexUnused: CheckDefinition = {
     const relations = section(snapshot, "relations");
     const tables = byOid(relations);
     const indexes = section(snapshot, "indexes");
-    const foreignKeys = section(snapshot, "constraints").filter((c) => c.type === "f");
+    const foreignKeysOn = groupByKey(section(snapshot, "constraints").filter((c) => c.type === "f"), (fk) => fk.tableOid);
+    const indexesOn = groupByKey(indexes, (index) => index.tableOid);
     const window = statsWindow(snapshot, section(snapshot, "databases"));
     const tooShort = window.seconds !== null && window.seconds < MIN_WINDOW_SECONDS;
     const where = snapshot.server.inRecovery ? " on this replica" : "";
@@ -42,8 +43,9 @@ export const indexUnused: CheckDefinition = {
       // A table nobody reads, or an empty one, is its own question; its indexes' zero scans say nothing new.
       if ((table.seqScan ?? 0) + (table.idxScan ?? 0) === 0) continue;
       if (table.pages === 0 && tableRows(table, relations) === 0) continue;
-      const onlyIndexFor = foreignKeys.find(
-        (fk) => fk.tableOid === index.tableOid && servesForeignKey(index, fk.columns) && !indexes.some((other) => other.oid !== index.oid && other.tableOid === index.tableOid && servesForeignKey(other, fk.columns)),
+      const siblings = indexesOn.get(index.tableOid) ?? [];
+      const onlyIndexFor = (foreignKeysOn.get(index.tableOid) ?? []).find(
+        (fk) => servesForeignKey(index, fk.columns) && !siblings.some((other) => other.oid !== index.oid && servesForeignKey(other, fk.columns)),
       );
       const severity = tooShort || onlyIndexFor ? "info" : grade(index.bytes, thresholds, "above", "info");
       const notes = [
