@@ -1,6 +1,6 @@
 /** @module `pgready status` for a terminal: sections a DBA scans top to bottom, problems coloured. */
 import type { ServerStatus } from "../status/index.js";
-import { formatBytes, formatDuration, formatPercent, formatRate } from "./units.js";
+import { formatBytes, formatDuration, formatPercent, formatRate } from "../core/units.js";
 
 export interface Paint {
   bold(text: string): string;

@@ -1,5 +1,5 @@
 import { quoteIdent } from "../../db/identifiers.js";
-import { formatBytes } from "../../report/units.js";
+import { formatBytes } from "../../core/units.js";
 import { grade } from "../evaluate-helpers.js";
 import { section, type IndexRow, type RelationRow } from "../snapshot/types.js";
 import type { CheckDefinition, Observation, Remediation } from "../types.js";

@@ -1,4 +1,4 @@
-import { formatBytes } from "../../report/units.js";
+import { formatBytes } from "../../core/units.js";
 import { section, type IndexRow, type RelationRow } from "../snapshot/types.js";
 import type { CheckDefinition, Remediation, Severity } from "../types.js";
 import { byOid, indexName, sqlColumns, sqlIndex, sqlTable, tableName } from "./shared.js";

@@ -1,6 +1,6 @@
 /** @module What the index checks share: reading index definitions, table sizes, the statistics window. */
 import { qualifiedName, quoteIdent } from "../../db/identifiers.js";
-import { formatDuration } from "../../report/units.js";
+import { formatDuration } from "../../core/units.js";
 import { qualified } from "../evaluate-helpers.js";
 import type { IndexRow, RelationRow, Snapshot } from "../snapshot/types.js";
 

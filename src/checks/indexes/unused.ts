@@ -1,4 +1,4 @@
-import { formatBytes, formatDuration } from "../../report/units.js";
+import { formatBytes, formatDuration } from "../../core/units.js";
 import { grade } from "../evaluate-helpers.js";
 import { section } from "../snapshot/types.js";
 import type { CheckDefinition, Observation } from "../types.js";

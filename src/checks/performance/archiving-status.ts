@@ -1,4 +1,4 @@
-import { formatDuration } from "../../report/units.js";
+import { formatDuration } from "../../core/units.js";
 import { grade } from "../evaluate-helpers.js";
 import { Settings } from "../settings.js";
 import { section, type ArchiverRow } from "../snapshot/types.js";

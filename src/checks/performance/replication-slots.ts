@@ -1,5 +1,5 @@
 import { quoteLiteral } from "../../db/identifiers.js";
-import { formatBytes } from "../../report/units.js";
+import { formatBytes } from "../../core/units.js";
 import { grade } from "../evaluate-helpers.js";
 import { Settings } from "../settings.js";
 import { section, type SlotRow } from "../snapshot/types.js";

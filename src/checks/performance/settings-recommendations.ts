@@ -1,4 +1,4 @@
-import { formatBytes } from "../../report/units.js";
+import { formatBytes } from "../../core/units.js";
 import { Settings } from "../settings.js";
 import { section, type HostInfo } from "../snapshot/types.js";
 import type { CheckDefinition, Observation, Severity } from "../types.js";

@@ -1,4 +1,4 @@
-import { formatBytes } from "../../report/units.js";
+import { formatBytes } from "../../core/units.js";
 import { grade } from "../evaluate-helpers.js";
 import { Settings } from "../settings.js";
 import { section } from "../snapshot/types.js";

@@ -4,7 +4,7 @@ import type { PreparedXactRow, SessionRow } from "../../checks/snapshot/index.js
 import { EXIT_CODES } from "../../core/errors.js";
 import { withSession } from "../../db/session.js";
 import { renderTable, type Column } from "../../report/table.js";
-import { formatDuration } from "../../report/units.js";
+import { formatDuration } from "../../core/units.js";
 import { painters, type Painter } from "../output.js";
 import { resolveTarget } from "../project.js";
 import type { CommandSpec } from "../spec.js";

@@ -28,7 +28,7 @@ import { configPlace } from "../../config/file/index.js";
 import { configError, EXIT_CODES, usageError, type PgreadyError } from "../../core/errors.js";
 import { redact } from "../../core/redact.js";
 import { renderTable } from "../../report/table.js";
-import { formatBytes, formatDuration } from "../../report/units.js";
+import { formatBytes, formatDuration } from "../../core/units.js";
 import { parseSecondsFlag, parseWholeNumberFlag } from "../flags.js";
 import { painters } from "../output.js";
 import { projectConfig, resolveTarget, type LoadedConfig, type ResolvedTarget } from "../project.js";

@@ -4,7 +4,7 @@ import { collectSnapshot, section, type SectionName, type Snapshot } from "../..
 import { EXIT_CODES, operationError, usageError } from "../../core/errors.js";
 import { withSession } from "../../db/session.js";
 import { renderTable } from "../../report/table.js";
-import { formatBytes } from "../../report/units.js";
+import { formatBytes } from "../../core/units.js";
 import { parseSecondsFlag } from "../flags.js";
 import { painters } from "../output.js";
 import { resolveTarget } from "../project.js";

@@ -3,7 +3,7 @@ import { explainStatement, type ExplainReport, type PlanNode } from "../../check
 import { EXIT_CODES, usageError } from "../../core/errors.js";
 import { withSession } from "../../db/session.js";
 import { renderTable } from "../../report/table.js";
-import { formatPercent } from "../../report/units.js";
+import { formatPercent } from "../../core/units.js";
 import { painters, type Painter } from "../output.js";
 import { resolveTarget } from "../project.js";
 import type { CommandSpec } from "../spec.js";

@@ -5,7 +5,7 @@ import { EXIT_CODES, usageError } from "../../core/errors.js";
 import { closest } from "../../core/suggest.js";
 import { withSession } from "../../db/session.js";
 import { renderTable } from "../../report/table.js";
-import { formatBytes, formatDuration, formatPercent } from "../../report/units.js";
+import { formatBytes, formatDuration, formatPercent } from "../../core/units.js";
 import { painters, type Painter } from "../output.js";
 import { checkThresholds, projectConfig, resolveTarget, type LoadedConfig } from "../project.js";
 import type { CommandSpec } from "../spec.js";

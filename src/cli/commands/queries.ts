@@ -5,7 +5,7 @@ import { collectSnapshot, type StatementRow } from "../../checks/snapshot/index.
 import { EXIT_CODES, operationError, usageError } from "../../core/errors.js";
 import { withSession } from "../../db/session.js";
 import { renderTable } from "../../report/table.js";
-import { formatPercent } from "../../report/units.js";
+import { formatPercent } from "../../core/units.js";
 import { parseWholeNumberFlag } from "../flags.js";
 import { painters } from "../output.js";
 import { resolveTarget, type ResolvedTarget } from "../project.js";

@@ -4,7 +4,7 @@ import { collectSnapshot, type SectionName } from "../../checks/snapshot/index.j
 import { EXIT_CODES, operationError } from "../../core/errors.js";
 import { withSession } from "../../db/session.js";
 import { renderTable } from "../../report/table.js";
-import { formatBytes } from "../../report/units.js";
+import { formatBytes } from "../../core/units.js";
 import { parseWholeNumberFlag } from "../flags.js";
 import { painters } from "../output.js";
 import { resolveTarget } from "../project.js";
