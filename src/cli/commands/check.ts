@@ -149,7 +149,7 @@ function listChecks(context: CommandContext, checks: readonly CheckDefinition[])
   for (const line of renderTable(rows, [
     { header: "check", value: (c) => c.id },
     { header: "pillar", value: (c) => c.pillar },
-    { header: "thresholds", value: (c) => (c.thresholds ? `${c.thresholds.warning} / ${c.thresholds.critical} ${c.thresholds.unit}` : "") },
+    { header: "thresholds", value: (c) => (c.thresholds ? `${c.thresholds.warning} / ${Number.isFinite(c.thresholds.critical) ? c.thresholds.critical : "none"} ${c.thresholds.unit}` : "") },
     { header: "title", value: (c) => c.title, maxWidth: 60 },
   ])) {
     context.out.line(line);
