@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { operationError, usageError } from "../core/errors.js";
+import { messageOf, operationError, usageError } from "../core/errors.js";
 import { registerSecret } from "../core/redact.js";
 import { lastLines, run } from "../exec/run.js";
 import { locatePgBinaries, type LocateOptions, type PgBinaries } from "../exec/pg-binaries.js";
@@ -32,6 +32,8 @@ export type SandboxStatus =
   | { readonly state: "running"; readonly sandbox: SandboxState; readonly pid: number };
 
 const CONF_FILE = "pgready.sandbox.conf";
+/** The server (or our pre-check) found the port taken: with an automatic port, choose another. */
+const PORT_TAKEN = /could not (create any TCP\/IP sockets|bind)|already in use/;
 const START_TIMEOUT_S = 60;
 
 export async function sandboxStatus(dir: string): Promise<SandboxStatus> {
@@ -60,14 +62,23 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
     }
     return sandbox;
   }
-  const port = options.port === "auto" ? await freePort() : (options.port ?? sandbox.port);
-  if (port !== sandbox.port || options.settings) {
-    sandbox = { ...sandbox, port, socketDir: socketDirFor(dir, port) };
-    writeServerConfig(sandbox, options.settings);
-    writeState(sandbox);
+  // An "auto" port is free when chosen but may be taken before the server binds it (parallel test
+  // files): then choose again, a few times.
+  for (let attempt = 1; ; attempt += 1) {
+    const port = options.port === "auto" ? await freePort() : (options.port ?? sandbox.port);
+    if (port !== sandbox.port || options.settings) {
+      sandbox = { ...sandbox, port, socketDir: socketDirFor(dir, port) };
+      writeServerConfig(sandbox, options.settings);
+      writeState(sandbox);
+    }
+    try {
+      await startServer(sandbox, say);
+      return sandbox;
+    } catch (error) {
+      const lostRace = options.port === "auto" && attempt < 5 && PORT_TAKEN.test(messageOf(error));
+      if (!lostRace) throw error;
+    }
   }
-  await startServer(sandbox, say);
-  return sandbox;
 }
 
 async function initSandbox(dir: string, options: SandboxOptions, say: (m: string) => void): Promise<SandboxState> {
@@ -269,7 +280,7 @@ export async function createReplicaSandbox(options: ReplicaOptions): Promise<San
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   const port = options.port === "auto" || options.port === undefined ? await freePort() : options.port;
   const user = { ...primary.serverUser, home: "/", dropsRoot: process.getuid?.() === 0, created: false };
-  const replica: SandboxState = {
+  let replica: SandboxState = {
     ...primary,
     ...layout(dir, port),
     primaryPort: primary.port,
@@ -285,10 +296,19 @@ export async function createReplicaSandbox(options: ReplicaOptions): Promise<San
     { runAs: user.dropsRoot ? user : undefined, env: { ...serverEnv(user), PGPASSWORD: password }, timeoutMs: 600_000 },
   );
   writeFileSync(replica.passfile, readFileSync(primary.passfile), { mode: 0o600 });
-  writeServerConfig(replica, { hot_standby: "on" });
-  writeState(replica);
-  await startServer(replica, options.onProgress ?? (() => undefined));
-  return replica;
+  for (let attempt = 1; ; attempt += 1) {
+    writeServerConfig(replica, { hot_standby: "on" });
+    writeState(replica);
+    try {
+      await startServer(replica, options.onProgress ?? (() => undefined));
+      return replica;
+    } catch (error) {
+      const autoPort = options.port === "auto" || options.port === undefined;
+      if (!autoPort || attempt >= 5 || !PORT_TAKEN.test(messageOf(error))) throw error;
+      const port = await freePort();
+      replica = { ...replica, port, socketDir: socketDirFor(dir, port) };
+    }
+  }
 }
 
 /** The superuser password, for connecting pgready itself to its sandbox. */
