@@ -1,5 +1,6 @@
 /** @module Checking flag values at the edge, with errors that name the flag and what it accepts. */
 import { usageError } from "../core/errors.js";
+import type { CommandContext } from "./spec.js";
 
 export function parseWholeNumberFlag(value: unknown, flag: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (value === undefined) return undefined;
@@ -23,4 +24,24 @@ export function parseSecondsFlag(value: unknown, flag: string, max: number): num
     throw usageError(`${flag} must be a number of seconds from 0 to ${max} (got "${String(value)}")`, { place: flag });
   }
   return number;
+}
+
+/** A flag that takes one of a fixed set of words; the error lists them. */
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], flag: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
+  throw usageError(`${flag} must be one of ${allowed.join(", ")} (got "${String(value)}")`, { place: flag });
+}
+
+/** --format, where --json is short for --format json; text by default. */
+export function chooseFormat<T extends string>(context: CommandContext, formats: readonly T[]): T | "text" {
+  const given = context.values["format"];
+  if (context.json && given !== undefined && given !== "json") throw usageError(`--json and --format ${String(given)} disagree`, { place: "--format" });
+  return context.json ? ("json" as T) : (oneOf(given, formats, "--format") ?? "text");
+}
+
+/** `a,b, c` as a list; undefined when the flag is absent. */
+export function commaList(value: unknown): string[] | undefined {
+  if (typeof value !== "string") return undefined;
+  return value.split(",").map((item) => item.trim()).filter(Boolean);
 }

@@ -21,6 +21,7 @@ import { toDocument, type CheckReportDocument } from "../../report/check/model.j
 import { renderCheckSarif } from "../../report/check/sarif.js";
 import { renderCheckText } from "../../report/check/text.js";
 import { renderTable } from "../../report/table.js";
+import { chooseFormat, commaList, oneOf } from "../flags.js";
 import { painters } from "../output.js";
 import { packageVersion } from "../version.js";
 import { checkThresholds, projectConfig, resolveTarget } from "../project.js";
@@ -62,11 +63,11 @@ export const checkCommand: CommandSpec = {
   ],
   maxPositionals: 1,
   async run(context) {
-    const format = chooseFormat(context);
+    const format = chooseFormat(context, FORMATS);
     const failOn = oneOf(context.values["fail-on"], FAIL_ON, "--fail-on");
     const loaded = await projectConfig(context);
     const configured = loaded?.config.checks;
-    const selected = selectChecks(ALL_CHECKS, { only: list(context.values["only"]), skip: [...list(context.values["skip"]) ?? [], ...(configured?.skip ?? [])] });
+    const selected = selectChecks(ALL_CHECKS, { only: commaList(context.values["only"]), skip: [...commaList(context.values["skip"]) ?? [], ...(configured?.skip ?? [])] });
     if (context.values["list"]) return listChecks(context, ALL_CHECKS);
     if (selected.length === 0) throw usageError("no checks left to run", { place: "--only/--skip", hint: "loosen --only or --skip" });
     const baselineFile = typeof context.values["baseline"] === "string" ? context.values["baseline"] : undefined;
@@ -96,23 +97,6 @@ export const checkCommand: CommandSpec = {
     return failOn && worst >= severityRank(failOn) ? EXIT_CODES.findings : EXIT_CODES.ok;
   },
 };
-
-function chooseFormat(context: CommandContext): Format {
-  const given = context.values["format"];
-  if (context.json && given !== undefined && given !== "json") throw usageError(`--json and --format ${String(given)} disagree`, { place: "--format" });
-  return context.json ? "json" : (oneOf(given, FORMATS, "--format") ?? "text");
-}
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], flag: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
-  throw usageError(`${flag} must be one of ${allowed.join(", ")} (got "${String(value)}")`, { place: flag });
-}
-
-function list(value: unknown): string[] | undefined {
-  if (typeof value !== "string") return undefined;
-  return value.split(",").map((item) => item.trim()).filter(Boolean);
-}
 
 function emit(context: CommandContext, doc: CheckReportDocument, format: Format, failOn: Severity): void {
   const text = (() => {

@@ -28,7 +28,7 @@ import {
   type ServerHba,
   type SpecProblem,
 } from "../../hba/index.js";
-import { parseWholeNumberFlag } from "../flags.js";
+import { chooseFormat, commaList, oneOf, parseWholeNumberFlag } from "../flags.js";
 import { painters } from "../output.js";
 import { projectConfig, resolveTarget } from "../project.js";
 import type { CommandContext, CommandSpec } from "../spec.js";
@@ -67,10 +67,10 @@ const lint: CommandSpec = {
   ],
   maxPositionals: 1,
   async run(context) {
-    const format = chooseFormat(context);
+    const format = chooseFormat(context, FORMATS);
     const failOn = oneOf(context.values["fail-on"], FAIL_ON, "--fail-on") ?? "warning";
     const pgVersion = parseWholeNumberFlag(context.values["pg-version"], "--pg-version", OLDEST_PG_VERSION, NEWEST_PG_VERSION);
-    const superusers = list(context.values["superusers"]);
+    const superusers = commaList(context.values["superusers"]);
     const server = stringValue(context.values["server"]);
     const argument = context.positionals[0];
     const { report, source } =
@@ -234,23 +234,6 @@ function emit(context: CommandContext, report: HbaLintReport, source: HbaLintSou
   if (format === "json") context.out.json(doc);
   else if (format === "sarif") context.out.raw(renderLintSarif(doc));
   else for (const line of renderLintText(doc, painters(context.out.color))) context.out.line(line);
-}
-
-function chooseFormat(context: CommandContext): Format {
-  const given = context.values["format"];
-  if (context.json && given !== undefined && given !== "json") throw usageError(`--json and --format ${String(given)} disagree`, { place: "--format" });
-  return context.json ? "json" : (oneOf(given, FORMATS, "--format") ?? "text");
-}
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], flag: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
-  throw usageError(`${flag} must be one of ${allowed.join(", ")} (got "${String(value)}")`, { place: flag });
-}
-
-function list(value: unknown): string[] | undefined {
-  if (typeof value !== "string") return undefined;
-  return value.split(",").map((item) => item.trim()).filter(Boolean);
 }
 
 function stringValue(value: unknown): string | undefined {
