@@ -61,10 +61,16 @@ describe("replication checks on a primary with a streaming replica", () => {
 
   it("with replay paused on the replica: warns there, and on the primary once the standby is max_wal_size behind", async () => {
     await replica.sql("SELECT pg_wal_replay_pause()");
-    await primary.sql("INSERT INTO t SELECT g, repeat('p', 200) FROM generate_series(1, 200000) g", db);
+    // A pause is a request: it takes effect at the next WAL record, so send one and wait for it.
+    await primary.sql("INSERT INTO t VALUES (2, 'pause')", db);
+    await until("replay to pause", async () => (await replica.sql<{ state: string }>("SELECT pg_get_wal_replay_pause_state() AS state"))[0]?.state === "paused");
+    // Write until the replica holds more than max_wal_size of WAL it has not replayed: how much WAL a batch
+    // makes depends on the server's settings, so keep writing rather than guess one big batch.
     await until("the replica to receive WAL it does not replay", async () => {
       const rows = await replica.sql<{ gap: number }>("SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())::float8 AS gap");
-      return (rows[0]?.gap ?? 0) > 32 * 1024 * 1024;
+      if ((rows[0]?.gap ?? 0) > 32 * 1024 * 1024) return true;
+      await primary.sql("INSERT INTO t SELECT g, repeat('p', 200) FROM generate_series(1, 50000) g", db);
+      return false;
     });
     const [paused] = await liveFindings(replica.settings(db), replicationLag);
     assert.equal(paused?.severity, "warning");
