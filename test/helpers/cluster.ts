@@ -38,7 +38,11 @@ let counter = 0;
 // file started is destroyed after all its tests, pass or fail.
 after(async () => {
   await Promise.all([...live].map((sandbox) => wrap(sandbox).stop()));
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Every tempDir() of this test file, removed once its clusters are gone. */
+const temporary = new Set<string>();
 
 // If the test process dies, take its servers with it; pg_ctl immediate is enough for throw-away data.
 process.once("exit", () => {
@@ -58,6 +62,7 @@ process.once("exit", () => {
 export function tempDir(prefix = "pgready-test-"): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(dir, 0o755); // the server's OS user must be able to enter it
+  temporary.add(dir);
   return dir;
 }
 
