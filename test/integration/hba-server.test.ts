@@ -294,6 +294,11 @@ describe("pg_hba.conf on a real server", () => {
 
     it("reports the line the server refuses, which keeps the old rules in force", async () => {
       await install(`${ADMIN_LINE}\nhost all app 127.0.0.1/32 scram-sha-256\n`);
+      // The rules in force before the broken file: app gets in (polled: a loaded machine applies reloads late).
+      for (let tries = 0; (await attempt({ user: "app", database: "appdb", from: "127.0.0.1", tls: true })) !== "admitted"; tries += 1) {
+        assert.ok(tries < 50, "the first file never came into force");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       const broken = `${ADMIN_LINE}\nhost all app 127.0.0.1/32 reject\nhostssl all all 10.0.0.0/8 TRUST\n`;
       writeServerFile(cluster.sandbox, "pg_hba.conf", broken);
       await reload();
