@@ -1,6 +1,7 @@
 /** @module A check run: choose checks, collect the sections they need once, evaluate each purely. */
 import type { Session } from "../db/session.js";
 import { collectSnapshot, type HostInfo, type SectionName, type Snapshot } from "./snapshot/index.js";
+import { BLOAT_FLOOR_BYTES } from "./maintenance/bloat-grading.js";
 import { scorecard, type Scorecard } from "./score.js";
 import type { CheckDefinition, CheckOutcome, Finding, Thresholds } from "./types.js";
 
@@ -14,7 +15,15 @@ export interface RunOptions {
   readonly statementLimit?: number | undefined;
   readonly host?: HostInfo | null | undefined;
   readonly target: string;
+  /** At most this many info findings per check, the rest folded into one (0: no limit); INFO_LIMIT by default. */
+  readonly infoLimit?: number | undefined;
 }
+
+/**
+ * Info findings kept per check. Info is context, not a task: at 10,000 tables one check can hold
+ * thousands (every small unused index on a fresh statistics window), which no report should list.
+ */
+export const INFO_LIMIT = 50;
 
 export interface CheckReport {
   readonly schema: typeof CHECK_REPORT_SCHEMA;
@@ -32,7 +41,13 @@ export interface CheckReport {
 export async function runChecks(session: Session, options: RunOptions): Promise<CheckReport> {
   const started = performance.now();
   const needed = new Set<SectionName>(options.checks.flatMap((check) => check.needs));
-  const snapshot = await collectSnapshot(session, { statementLimit: options.statementLimit ?? 20, host: options.host ?? null, sections: needed });
+  // The bloat checks estimate nothing under their floor, so widths are read for larger relations only.
+  const snapshot = await collectSnapshot(session, {
+    statementLimit: options.statementLimit ?? 20,
+    host: options.host ?? null,
+    sections: needed,
+    widthsMinBytes: BLOAT_FLOOR_BYTES,
+  });
   const outcomes = evaluateAll(snapshot, options);
   const findings = outcomes
     .flatMap((outcome) => (outcome.status === "evaluated" || outcome.status === "partial" ? outcome.findings : []))
@@ -53,11 +68,11 @@ export async function runChecks(session: Session, options: RunOptions): Promise<
 const SEVERITY_ORDER = { ok: 0, info: 1, warning: 2, critical: 3 } as const;
 
 /** Evaluate every check against one snapshot; pure, so tests can feed it made-up snapshots. */
-export function evaluateAll(snapshot: Snapshot, options: Pick<RunOptions, "checks" | "thresholds" | "tenantSchemas">): CheckOutcome[] {
+export function evaluateAll(snapshot: Snapshot, options: Pick<RunOptions, "checks" | "thresholds" | "tenantSchemas" | "infoLimit">): CheckOutcome[] {
   return options.checks.map((check) => evaluateOne(check, snapshot, options));
 }
 
-function evaluateOne(check: CheckDefinition, snapshot: Snapshot, options: Pick<RunOptions, "thresholds" | "tenantSchemas">): CheckOutcome {
+function evaluateOne(check: CheckDefinition, snapshot: Snapshot, options: Pick<RunOptions, "thresholds" | "tenantSchemas" | "infoLimit">): CheckOutcome {
   if (check.minVersion !== undefined && snapshot.server.versionNum < check.minVersion) {
     return { status: "skipped", check, reason: `needs PostgreSQL ${Math.floor(check.minVersion / 10000)} or newer` };
   }
@@ -71,7 +86,12 @@ function evaluateOne(check: CheckDefinition, snapshot: Snapshot, options: Pick<R
   const thresholds = options.thresholds?.get(check.id) ?? check.thresholds ?? { warning: 0, critical: 0 };
   try {
     const observations = check.evaluate({ snapshot, thresholds, tenantSchemas: options.tenantSchemas ?? [] });
-    const findings: Finding[] = observations.map((o) => ({ check: check.id, pillar: check.pillar, ...o }));
+    const findings: Finding[] = foldExcessInfo(
+      observations.map((o) => ({ check: check.id, pillar: check.pillar, ...o })),
+      check,
+      options.infoLimit ?? INFO_LIMIT,
+      snapshot.server.database,
+    );
     if (findings.length === 0) {
       findings.push({ check: check.id, pillar: check.pillar, severity: "ok", object: snapshot.server.database, message: `${check.title}: nothing to report`, evidence: {} });
     }
@@ -82,4 +102,24 @@ function evaluateOne(check: CheckDefinition, snapshot: Snapshot, options: Pick<R
   } catch (error) {
     return { status: "error", check, reason: `evaluating failed: ${(error as Error).message}` };
   }
+}
+
+/**
+ * Keeps the first `limit` info findings in the check's own order (checks put the most significant
+ * first) and counts the rest in one info finding, so the report stays readable and small.
+ */
+function foldExcessInfo(findings: Finding[], check: CheckDefinition, limit: number, database: string): Finding[] {
+  const info = findings.filter((finding) => finding.severity === "info");
+  if (limit === 0 || info.length <= limit) return findings;
+  const dropped = new Set(info.slice(limit));
+  const kept = findings.filter((finding) => !dropped.has(finding));
+  kept.push({
+    check: check.id,
+    pillar: check.pillar,
+    severity: "info",
+    object: database,
+    message: `…and ${dropped.size} more info findings of this check, left out after the first ${limit} (--info-limit 0 lists them all).`,
+    evidence: { omittedInfoFindings: dropped.size, infoLimit: limit },
+  });
+  return kept;
 }

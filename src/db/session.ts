@@ -33,6 +33,8 @@ export interface Session {
   readonly tls: boolean;
   readonly server: ServerFacts;
   query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Each row mapped as it arrives, never all raw rows at once: for results of tens of thousands of rows. */
+  map<R, T extends Row = Row>(sql: string, params: readonly unknown[] | undefined, mapRow: (row: T) => R): Promise<R[]>;
   close(): Promise<void>;
 }
 
@@ -144,6 +146,25 @@ async function connectOnce(settings: ConnSettings, host: HostEntry, attempt: Tls
       async query<T extends Row>(sql: string, params?: readonly unknown[]): Promise<T[]> {
         const result = await client.query<T>(sql, params as unknown[] | undefined);
         return result.rows;
+      },
+      map<R, T extends Row>(sql: string, params: readonly unknown[] | undefined, mapRow: (row: T) => R): Promise<R[]> {
+        return new Promise((resolve, reject) => {
+          const mapped: R[] = [];
+          let failure: unknown;
+          // A Query with a row listener and no callback hands each row over instead of keeping it.
+          const query = new pg.Query<T>(sql, params as unknown[] | undefined);
+          query.on("row", (row: T) => {
+            if (failure !== undefined) return;
+            try {
+              mapped.push(mapRow(row));
+            } catch (error) {
+              failure = error;
+            }
+          });
+          query.on("end", () => (failure === undefined ? resolve(mapped) : reject(failure as Error)));
+          query.on("error", reject);
+          client.query(query);
+        });
       },
       async close() {
         await client.end().catch(() => undefined);

@@ -3,7 +3,7 @@ import { formatBytes } from "../../core/units.js";
 import { grade } from "../evaluate-helpers.js";
 import { section, type IndexRow, type RelationRow } from "../snapshot/types.js";
 import type { CheckDefinition, Observation, Remediation } from "../types.js";
-import { byOid, groupByKey, indexName, keyParts, NO_CRITICAL, sqlIndex, sqlTable, tableName } from "./shared.js";
+import { byOid, groupByKey, indexName, NO_CRITICAL, sqlIndex, sqlTable, tableName } from "./shared.js";
 
 interface Shape {
   readonly index: IndexRow;
@@ -36,10 +36,9 @@ export const indexDuplicate: CheckDefinition = {
   },
   evaluate({ snapshot, thresholds }) {
     const tables = byOid(section(snapshot, "relations"));
-    const shapes = section(snapshot, "indexes").flatMap((index) => {
-      const shape = shapeOf(index);
-      return shape && index.isValid && index.isReady ? [shape] : [];
-    });
+    const shapes = section(snapshot, "indexes")
+      .filter((index) => index.isValid && index.isReady)
+      .map(shapeOf);
     const observations: Observation[] = [];
     const redundant = new Set<number>();
     for (const group of groupBy(shapes, (s) => `${s.index.tableOid} ${s.signature}`)) {
@@ -82,15 +81,13 @@ export const indexDuplicate: CheckDefinition = {
   },
 };
 
-function shapeOf(index: IndexRow): Shape | null {
-  const parts = keyParts(index.definition);
-  if (!parts) return null;
+function shapeOf(index: IndexRow): Shape {
   const includes = [...index.includeColumns].sort().join(",");
   return {
     index,
-    parts,
-    signature: [index.method, parts.join("\u0000"), includes, index.predicate ?? ""].join("\u0001"),
-    nullsNotDistinct: index.definition.includes(" NULLS NOT DISTINCT"),
+    parts: index.keyParts,
+    signature: [index.method, index.keyParts.join("\u0000"), includes, index.predicate ?? ""].join("\u0001"),
+    nullsNotDistinct: index.nullsNotDistinct,
   };
 }
 

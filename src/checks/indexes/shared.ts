@@ -53,37 +53,6 @@ export function byOid<T extends { readonly oid: number }>(rows: readonly T[]): M
   return new Map(rows.map((row) => [row.oid, row]));
 }
 
-/**
- * The key columns as the definition spells them, each with its collation, operator class and order:
- * `CREATE INDEX i ON t USING btree (a, lower(b) text_pattern_ops DESC)` → `a`, `lower(b) text_pattern_ops DESC`.
- * Comparing these texts tells real duplicates from look-alikes. null when the definition cannot be read.
- */
-export function keyParts(definition: string): string[] | null {
-  const using = definition.indexOf(" USING ");
-  const open = using < 0 ? -1 : definition.indexOf("(", using);
-  if (open < 0) return null;
-  const parts: string[] = [];
-  let depth = 0;
-  let quote: string | null = null;
-  let start = open + 1;
-  for (let i = open + 1; i < definition.length; i += 1) {
-    const char = definition[i];
-    if (quote !== null) {
-      if (char === quote) quote = null;
-      continue;
-    }
-    if (char === '"' || char === "'") quote = char;
-    else if (char === "(") depth += 1;
-    else if (char === ")" && depth > 0) depth -= 1;
-    else if ((char === "," || char === ")") && depth === 0) {
-      parts.push(definition.slice(start, i).trim());
-      if (char === ")") return parts;
-      start = i + 1;
-    }
-  }
-  return null;
-}
-
 export interface StatsWindow {
   /** When this database's statistics were last reset; null when never. */
   readonly since: string | null;

@@ -36,7 +36,8 @@ export const indexUnused: CheckDefinition = {
     const tooShort = window.seconds !== null && window.seconds < MIN_WINDOW_SECONDS;
     const where = snapshot.server.inRecovery ? " on this replica" : "";
     const observations: Observation[] = [];
-    for (const index of indexes) {
+    // Largest first: when info findings are folded, the ones kept are those worth most.
+    for (const index of [...indexes].sort((a, b) => b.bytes - a.bytes)) {
       if (index.scans !== 0 || !index.isValid || index.isUnique || index.constraint !== null) continue;
       const table = tables.get(index.tableOid);
       if (!table) continue;

@@ -30,6 +30,8 @@ export interface CollectOptions {
   readonly host: HostInfo | null;
   /** Only these sections (those the selected checks need); all when undefined. */
   readonly sections?: ReadonlySet<SectionName> | undefined;
+  /** Row widths (tableWidths, indexWidths) only for relations of at least this size; all when undefined. */
+  readonly widthsMinBytes?: number | undefined;
 }
 
 /** The privilege without which a section would be silently incomplete, and so is skipped instead. */
@@ -41,7 +43,14 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
     statementCount += 1;
     return session.query<T>(text, params);
   };
+  const mapRows = async <R>(text: string, params: unknown[] | undefined, mapRow: (row: Raw) => R): Promise<R[]> => {
+    statementCount += 1;
+    return session.map(text, params, mapRow);
+  };
   const server = await readServer(query, session.where);
+  // The catalog joins below cost enough to be JIT-compiled, which takes longer than running them.
+  await query("SET jit = off");
+  const widthsMinBytes = options.widthsMinBytes ?? 0;
   const wanted = (name: SectionName): boolean => options.sections === undefined || options.sections.has(name);
 
   const locked = wanted("indexes") || wanted("constraints") || wanted("sequences") ? await query<{ oid: string; name: string }>(sql.LOCKED_RELATIONS) : [];
@@ -67,16 +76,16 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
   };
 
   const sections: CollectedSections = {
-    settings: await run("settings", async () => (await query(sql.SETTINGS)).map(mapSetting)),
-    databases: await run("databases", async () => (await query(sql.DATABASES)).map(mapDatabase)),
-    sessions: await run("sessions", async () => (await query(sql.SESSIONS)).map(mapSession)),
+    settings: await run("settings", () => mapRows(sql.SETTINGS, undefined, mapSetting)),
+    databases: await run("databases", () => mapRows(sql.DATABASES, undefined, mapDatabase)),
+    sessions: await run("sessions", () => mapRows(sql.SESSIONS, undefined, mapSession)),
     preparedXacts: await run("preparedXacts", async () =>
-      (await query(sql.PREPARED_XACTS)).map((r) => ({ gid: str(r["gid"]), owner: str(r["owner"]), database: str(r["database"]), ageSeconds: num(r["age_seconds"]), xidAge: num(r["xid_age"]) })),
+      await mapRows(sql.PREPARED_XACTS, undefined, (r) => ({ gid: str(r["gid"]), owner: str(r["owner"]), database: str(r["database"]), ageSeconds: num(r["age_seconds"]), xidAge: num(r["xid_age"]) })),
     ),
-    relations: await run("relations", async () => mapRelations(await query(sql.RELATIONS), await indexBytesByTable(query))),
-    indexes: await run("indexes", async () => (await query(sql.indexes(server.versionNum), [lockedOids])).map(mapIndex), lockedNames),
+    relations: await run("relations", () => mapRows(sql.RELATIONS, undefined, (r) => mapRelation(r, server.blockSize))),
+    indexes: await run("indexes", () => mapRows(sql.indexes(server.versionNum), [lockedOids], (r) => mapIndex(r, server.blockSize)), lockedNames),
     constraints: await run("constraints", async () =>
-      (await query(sql.CONSTRAINTS, [lockedOids])).map((r) => ({
+      await mapRows(sql.CONSTRAINTS, [lockedOids], (r) => ({
         schema: str(r["schema"]),
         name: str(r["name"]),
         type: str(r["type"]) as "f" | "c" | "u" | "p" | "x",
@@ -86,25 +95,25 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
         attnums: numbers(r["attnums"]),
         referencedTable: optStr(r["referenced_table"]),
         validated: Boolean(r["validated"]),
-        definition: str(r["definition"]),
+        definition: optStr(r["definition"]),
       })),
       lockedNames,
     ),
     columns: await run("columns", async () =>
-      (await query(sql.COLUMNS)).map((r) => ({ tableOid: num(r["table_oid"]), name: str(r["name"]), attnum: num(r["attnum"]), type: str(r["type"]), notNull: Boolean(r["not_null"]) })),
+      await mapRows(sql.COLUMNS, undefined, (r) => ({ tableOid: num(r["table_oid"]), name: str(r["name"]), attnum: num(r["attnum"]), type: str(r["type"]), notNull: Boolean(r["not_null"]) })),
     ),
     tableWidths: await run("tableWidths", async () =>
-      (await query(sql.TABLE_WIDTHS)).map((r) => ({ tableOid: num(r["table_oid"]), dataWidth: num(r["data_width"]), maxNullFrac: num(r["max_null_frac"]), columns: num(r["columns"]), columnsWithStats: num(r["columns_with_stats"]) })),
+      await mapRows(sql.TABLE_WIDTHS, [widthsMinBytes], (r) => ({ tableOid: num(r["table_oid"]), dataWidth: num(r["data_width"]), maxNullFrac: num(r["max_null_frac"]), columns: num(r["columns"]), columnsWithStats: num(r["columns_with_stats"]) })),
     ),
     indexWidths: await run("indexWidths", async () =>
-      (await query(sql.INDEX_WIDTHS)).map((r) => ({ indexOid: num(r["index_oid"]), dataWidth: num(r["data_width"]), maxNullFrac: num(r["max_null_frac"]), columns: num(r["columns"]), columnsWithStats: num(r["columns_with_stats"]) })),
+      await mapRows(sql.INDEX_WIDTHS, [widthsMinBytes], (r) => ({ indexOid: num(r["index_oid"]), dataWidth: num(r["data_width"]), maxNullFrac: num(r["max_null_frac"]), columns: num(r["columns"]), columnsWithStats: num(r["columns_with_stats"]) })),
     ),
-    sequences: await run("sequences", async () => (await query(sql.SEQUENCES, [lockedOids])).map(mapSequence), lockedNames),
+    sequences: await run("sequences", () => mapRows(sql.SEQUENCES, [lockedOids], mapSequence), lockedNames),
     statements: await run("statements", () => readStatements(query, server, options.statementLimit)),
     senders: await run("senders", async () =>
       server.inRecovery
         ? []
-        : (await query(sql.SENDERS)).map((r) => ({
+        : await mapRows(sql.SENDERS, undefined, (r) => ({
             pid: num(r["pid"]),
             applicationName: str(r["application_name"]),
             clientAddress: optStr(r["client_address"]),
@@ -134,7 +143,7 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
       };
     }),
     slots: await run("slots", async () =>
-      (await query(sql.slots(server.inRecovery))).map((r) => ({
+      await mapRows(sql.slots(server.inRecovery), undefined, (r) => ({
         name: str(r["name"]),
         type: str(r["type"]),
         database: optStr(r["database"]),
@@ -157,7 +166,7 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
       };
     }),
     extensions: await run("extensions", async () =>
-      (await query(sql.EXTENSIONS)).map((r) => ({ name: str(r["name"]), version: str(r["version"]), schema: str(r["schema"]), defaultVersion: optStr(r["default_version"]) })),
+      await mapRows(sql.EXTENSIONS, undefined, (r) => ({ name: str(r["name"]), version: str(r["version"]), schema: str(r["schema"]), defaultVersion: optStr(r["default_version"]) })),
     ),
   };
   return { collectedAt: new Date().toISOString(), server, host: options.host, sections, statementCount };
@@ -187,28 +196,19 @@ async function readServer(query: Query, where: string): Promise<ServerInfo> {
   }
 }
 
-/** Index bytes per table, summed from the index rows we fetch anyway; no extra query. */
-async function indexBytesByTable(query: Query): Promise<Map<number, number>> {
-  const rows = await query<{ table_oid: string; bytes: number }>(
-    "SELECT x.indrelid::int8 AS table_oid, sum(i.relpages)::float8 * current_setting('block_size')::int AS bytes FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid GROUP BY x.indrelid",
-  );
-  return new Map(rows.map((r) => [num(r.table_oid), num(r.bytes)]));
-}
-
-function mapRelations(rows: Raw[], indexBytes: Map<number, number>): RelationRow[] {
-  return rows.map((r) => {
-    const oid = num(r["oid"]);
+function mapRelation(r: Raw, blockSize: number): RelationRow {
+    const pages = num(r["pages"]);
     return {
-      oid,
+      oid: num(r["oid"]),
       schema: str(r["schema"]),
       name: str(r["name"]),
       kind: str(r["kind"]) as "r" | "p" | "m",
       isPartition: Boolean(r["is_partition"]),
       persistence: str(r["persistence"]) as "p" | "u" | "t",
-      tableBytes: num(r["table_bytes"]),
-      toastBytes: num(r["toast_bytes"]),
-      indexBytes: indexBytes.get(oid) ?? 0,
-      pages: num(r["pages"]),
+      tableBytes: pages * blockSize,
+      toastBytes: num(r["toast_pages"]) * blockSize,
+      indexBytes: num(r["index_pages"]) * blockSize,
+      pages,
       estimatedRows: num(r["estimated_rows"]),
       seqScan: optNum(r["seq_scan"]),
       seqTupRead: optNum(r["seq_tup_read"]),
@@ -231,11 +231,12 @@ function mapRelations(rows: Raw[], indexBytes: Map<number, number>): RelationRow
       readable: Boolean(r["readable"]),
       parentOid: optNum(r["parent_oid"]),
     };
-  });
 }
 
-function mapIndex(r: Raw): IndexRow {
+function mapIndex(r: Raw, blockSize: number): IndexRow {
   const constraintName = optStr(r["constraint_name"]);
+  const keys = indexKeys(r);
+  const pages = num(r["pages"]);
   return {
     oid: num(r["oid"]),
     schema: str(r["schema"]),
@@ -246,30 +247,49 @@ function mapIndex(r: Raw): IndexRow {
     isPrimary: Boolean(r["is_primary"]),
     isValid: Boolean(r["is_valid"]),
     isReady: Boolean(r["is_ready"]),
-    columns: strings(r["columns"]),
-    keyAttnums: numbers(r["key_attnums"]),
-    includeColumns: strings(r["include_columns"]),
-    opclasses: strings(r["opclasses"]),
+    columns: keys.key.map((k) => (k.attnum === 0 ? "(expression)" : k.column)),
+    keyAttnums: keys.key.map((k) => k.attnum),
+    includeColumns: keys.include.length === 0 ? NONE : keys.include.map((k) => k.column),
+    keyParts: keys.key.map((k) => k.part),
+    nullsNotDistinct: Boolean(r["nulls_not_distinct"]),
     expressions: optStr(r["expressions"]),
     predicate: optStr(r["predicate"]),
     method: str(r["method"]),
-    bytes: num(r["bytes"]),
-    pages: num(r["pages"]),
+    bytes: pages * blockSize,
+    pages,
     estimatedRows: num(r["estimated_rows"]),
     scans: optNum(r["scans"]),
     constraint: constraintName ? { name: constraintName, type: str(r["constraint_type"]) as "p" | "u" | "x" } : null,
-    definition: indexDefinition(r),
+    definition: indexDefinition(r, keys),
   };
 }
 
+interface IndexKey {
+  readonly attnum: number;
+  readonly column: string;
+  /** As pg_get_indexdef writes it: `lower(email)`, `name COLLATE "C" DESC`. */
+  readonly part: string;
+}
+
+/** The key records of sql.indexes, split into key columns and INCLUDE columns. */
+function indexKeys(r: Raw): { key: IndexKey[]; include: IndexKey[] } {
+  const records = str(r["keys"])
+    .split(RECORD_SEPARATOR)
+    .map((record) => {
+      const [attnum = "0", column = "", part = ""] = record.split(UNIT_SEPARATOR);
+      return { attnum: Number(attnum), column, part };
+    });
+  const keyCount = num(r["key_count"]);
+  return { key: records.slice(0, keyCount), include: records.slice(keyCount) };
+}
+
 /** CREATE INDEX as pg_get_indexdef would print it, rebuilt from the catalog columns (see sql.indexes). */
-function indexDefinition(r: Raw): string {
-  const include = strings(r["include_columns"]);
+function indexDefinition(r: Raw, keys: { key: IndexKey[]; include: IndexKey[] }): string {
   const options = strings(r["options"]).map((option) => option.replace(/=(.*)$/, "='$1'"));
   const predicate = optStr(r["predicate"]);
   return [
-    `CREATE ${r["is_unique"] ? "UNIQUE " : ""}INDEX ${displayIdent(str(r["name"]))} ON ${str(r["table"])} USING ${str(r["method"])} (${strings(r["key_parts"]).join(", ")})`,
-    include.length ? ` INCLUDE (${include.map(displayIdent).join(", ")})` : "",
+    `CREATE ${r["is_unique"] ? "UNIQUE " : ""}INDEX ${displayIdent(str(r["name"]))} ON ${str(r["table"])} USING ${str(r["method"])} (${keys.key.map((k) => k.part).join(", ")})`,
+    keys.include.length ? ` INCLUDE (${keys.include.map((k) => displayIdent(k.column)).join(", ")})` : "",
     r["nulls_not_distinct"] ? " NULLS NOT DISTINCT" : "",
     options.length ? ` WITH (${options.join(", ")})` : "",
     predicate ? ` WHERE ${predicate}` : "",
@@ -401,3 +421,6 @@ function numbers(value: unknown): number[] {
   return strings(value).map(Number);
 }
 const UNIT_SEPARATOR = "\u001f";
+const RECORD_SEPARATOR = "\u001e";
+/** One shared empty list: most of tens of thousands of indexes have no INCLUDE columns. */
+const NONE: readonly string[] = Object.freeze([]);

@@ -78,91 +78,93 @@ export const PREPARED_XACTS = `
 SELECT gid, owner, database, extract(epoch FROM now() - prepared)::float8 AS age_seconds, age(transaction)::float8 AS xid_age
 FROM pg_prepared_xacts`;
 
+/**
+ * The statistics functions directly rather than pg_stat_user_tables and pg_statio_user_tables: both
+ * views group by table to sum index scans, so joining them computes every column for every table.
+ */
 export const RELATIONS = `
 SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind AS kind, c.relispartition AS is_partition,
        c.relpersistence AS persistence,
-       c.relpages::float8 * current_setting('block_size')::int AS table_bytes,
-       coalesce(t.relpages, 0)::float8 * current_setting('block_size')::int AS toast_bytes,
-       c.relpages::float8 AS pages, c.reltuples::float8 AS estimated_rows,
-       s.seq_scan::float8, s.seq_tup_read::float8, s.idx_scan::float8,
-       s.n_live_tup::float8 AS live_tuples, s.n_dead_tup::float8 AS dead_tuples, s.n_mod_since_analyze::float8 AS mods_since_analyze,
-       s.n_ins_since_vacuum::float8 AS inserts_since_vacuum,
-       s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze,
-       io.heap_blks_read::float8 AS heap_blocks_read, io.heap_blks_hit::float8 AS heap_blocks_hit,
+       c.relpages::float8 AS pages, coalesce(t.relpages, 0)::float8 AS toast_pages, coalesce(ix.pages, 0)::float8 AS index_pages,
+       c.reltuples::float8 AS estimated_rows,
+       pg_stat_get_numscans(c.oid)::float8 AS seq_scan, pg_stat_get_tuples_returned(c.oid)::float8 AS seq_tup_read,
+       ix.scans::float8 AS idx_scan,
+       pg_stat_get_live_tuples(c.oid)::float8 AS live_tuples, pg_stat_get_dead_tuples(c.oid)::float8 AS dead_tuples,
+       pg_stat_get_mod_since_analyze(c.oid)::float8 AS mods_since_analyze, pg_stat_get_ins_since_vacuum(c.oid)::float8 AS inserts_since_vacuum,
+       pg_stat_get_last_vacuum_time(c.oid) AS last_vacuum, pg_stat_get_last_autovacuum_time(c.oid) AS last_autovacuum,
+       pg_stat_get_last_analyze_time(c.oid) AS last_analyze, pg_stat_get_last_autoanalyze_time(c.oid) AS last_autoanalyze,
+       (pg_stat_get_blocks_fetched(c.oid) - pg_stat_get_blocks_hit(c.oid))::float8 AS heap_blocks_read,
+       pg_stat_get_blocks_hit(c.oid)::float8 AS heap_blocks_hit,
        CASE WHEN c.relkind IN ('r', 'm') THEN age(c.relfrozenxid)::float8 END AS xid_age,
        CASE WHEN c.relkind IN ('r', 'm') THEN mxid_age(c.relminmxid)::float8 END AS mxid_age,
-       coalesce(c.reloptions, '{}') AS options,
-       coalesce(t.reloptions, '{}') AS toast_options,
-       EXISTS (SELECT 1 FROM pg_constraint p WHERE p.conrelid = c.oid AND p.contype = 'p') AS has_primary_key,
+       array_to_string(c.reloptions, E'\\x1f') AS options,
+       array_to_string(t.reloptions, E'\\x1f') AS toast_options,
+       c.oid IN (SELECT conrelid FROM pg_constraint WHERE contype = 'p') AS has_primary_key,
        has_table_privilege(c.oid, 'SELECT') AS readable,
-       (SELECT i.inhparent::int8 FROM pg_inherits i WHERE i.inhrelid = c.oid AND c.relispartition) AS parent_oid
+       inh.inhparent::int8 AS parent_oid
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
-LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-LEFT JOIN pg_statio_user_tables io ON io.relid = c.oid
+LEFT JOIN (SELECT x.indrelid, sum(i.relpages) AS pages, sum(pg_stat_get_numscans(x.indexrelid)) AS scans
+           FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid GROUP BY x.indrelid) ix ON ix.indrelid = c.oid
+LEFT JOIN pg_inherits inh ON inh.inhrelid = c.oid AND c.relispartition
 WHERE c.relkind IN ('r', 'p', 'm') AND ${USER_SCHEMAS}`;
 
-/** indnkeyatts exists from PostgreSQL 11; pgready supports 13+. */
 /**
- * One pass over every index's keys (hash joins), not a subquery per index, and no pg_get_indexdef()
- * per row: at 30,000 indexes those cost seconds. Each key part is written as pg_get_indexdef would
- * write it (column or expression, COLLATE when not the column's, a non-default operator class,
- * DESC / NULLS FIRST|LAST), so the definition pgready rebuilds from them reads the same.
+ * One pass over the keys of the user schemas' indexes (hash joins, one aggregate), not a subquery per
+ * index, and no pg_get_indexdef() per row: at 30,000 indexes those cost seconds. Each key is one
+ * record of unit-separated fields (attnum, column name, key part) and the records
+ * are joined by the record separator: node-postgres parses text far faster than text[]. The key part
+ * is written as pg_get_indexdef would write it (column or expression, COLLATE when not the column's,
+ * a non-default operator class, DESC / NULLS FIRST|LAST), so the definition pgready rebuilds from
+ * the parts reads the same. indnkeyatts exists from PostgreSQL 11; pgready supports 13+.
  */
 export function indexes(versionNum: number): string {
   const nullsNotDistinct = versionNum >= 150000 ? "x.indnullsnotdistinct" : "false";
   return `
-WITH keys AS (
-  SELECT x.indexrelid, k.ord, k.attnum, x.indnkeyatts,
-         CASE WHEN k.attnum = 0 THEN pg_get_indexdef(x.indexrelid, k.ord::int, true) ELSE quote_ident(a.attname) END
-           || CASE WHEN k.ord <= x.indnkeyatts AND k.coll <> 0 AND k.coll IS DISTINCT FROM a.attcollation THEN ' COLLATE ' || quote_ident(co.collname) ELSE '' END
-           || CASE WHEN k.ord <= x.indnkeyatts AND NOT o.opcdefault THEN ' ' || quote_ident(o.opcname) ELSE '' END
-           || CASE WHEN k.ord > x.indnkeyatts THEN ''
+WITH user_indexes AS (
+  SELECT x.indexrelid, x.indrelid, x.indnkeyatts, x.indkey, x.indclass, x.indcollation, x.indoption
+  FROM pg_index x
+  JOIN pg_class t ON t.oid = x.indrelid
+  JOIN pg_namespace n ON n.oid = t.relnamespace
+  WHERE ${USER_SCHEMAS} AND x.indrelid <> ALL($1::oid[]) AND x.indexrelid <> ALL($1::oid[])
+), key_lists AS (
+  SELECT ix.indexrelid,
+         string_agg(
+           k.attnum::text || E'\\x1f' || coalesce(a.attname::text, '') || E'\\x1f'
+           || CASE WHEN k.attnum = 0 THEN pg_get_indexdef(ix.indexrelid, k.ord::int, true) ELSE quote_ident(a.attname) END
+           || CASE WHEN k.ord <= ix.indnkeyatts AND k.coll <> 0 AND k.coll IS DISTINCT FROM a.attcollation THEN ' COLLATE ' || quote_ident(co.collname) ELSE '' END
+           || CASE WHEN k.ord <= ix.indnkeyatts AND NOT o.opcdefault THEN ' ' || quote_ident(o.opcname) ELSE '' END
+           || CASE WHEN k.ord > ix.indnkeyatts THEN ''
                    WHEN k.opt & 1 = 1 AND k.opt & 2 = 0 THEN ' DESC NULLS LAST'
                    WHEN k.opt & 1 = 1 THEN ' DESC'
-                   WHEN k.opt & 2 = 2 THEN ' NULLS FIRST' ELSE '' END AS part,
-         a.attname, o.opcname
-  FROM pg_index x
-  CROSS JOIN LATERAL unnest(x.indkey::int2[], x.indclass::oid[], x.indcollation::oid[], x.indoption::int2[]) WITH ORDINALITY k(attnum, opc, coll, opt, ord)
-  LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum AND k.attnum > 0
+                   WHEN k.opt & 2 = 2 THEN ' NULLS FIRST' ELSE '' END,
+           E'\\x1e' ORDER BY k.ord) AS keys
+  FROM user_indexes ix
+  CROSS JOIN LATERAL unnest(ix.indkey::int2[], ix.indclass::oid[], ix.indcollation::oid[], ix.indoption::int2[]) WITH ORDINALITY k(attnum, opc, coll, opt, ord)
+  LEFT JOIN pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.attnum AND k.attnum > 0
   LEFT JOIN pg_opclass o ON o.oid = k.opc
   LEFT JOIN pg_collation co ON co.oid = k.coll
-), key_lists AS (
-  SELECT indexrelid,
-         array_agg(CASE WHEN attnum = 0 THEN '(expression)' ELSE attname::text END ORDER BY ord) FILTER (WHERE ord <= indnkeyatts) AS columns,
-         array_agg(part ORDER BY ord) FILTER (WHERE ord <= indnkeyatts) AS key_parts,
-         array_agg(attnum::int ORDER BY ord) FILTER (WHERE ord <= indnkeyatts) AS key_attnums,
-         coalesce(array_agg(attname::text ORDER BY ord) FILTER (WHERE ord > indnkeyatts), '{}') AS include_columns,
-         array_agg(opcname::text ORDER BY ord) FILTER (WHERE ord <= indnkeyatts) AS opclasses
-  FROM keys
-  GROUP BY indexrelid
+  GROUP BY ix.indexrelid
 )
 SELECT i.oid::int8 AS oid, n.nspname AS schema, i.relname AS name, x.indrelid::int8 AS table_oid,
        quote_ident(n.nspname) || '.' || quote_ident(t.relname) AS "table",
        x.indisunique AS is_unique, x.indisprimary AS is_primary, x.indisvalid AS is_valid, x.indisready AS is_ready,
-       ${nullsNotDistinct} AS nulls_not_distinct,
-       -- Lists as text joined by the unit separator: node-postgres parses text[] far slower than split().
-       array_to_string(kl.columns, E'\\x1f') AS columns, array_to_string(kl.key_parts, E'\\x1f') AS key_parts,
-       array_to_string(kl.key_attnums, E'\\x1f') AS key_attnums, array_to_string(kl.include_columns, E'\\x1f') AS include_columns,
-       array_to_string(kl.opclasses, E'\\x1f') AS opclasses,
+       ${nullsNotDistinct} AS nulls_not_distinct, x.indnkeyatts AS key_count, kl.keys,
        CASE WHEN x.indexprs IS NOT NULL THEN pg_get_expr(x.indexprs, x.indrelid) END AS expressions,
        CASE WHEN x.indpred IS NOT NULL THEN pg_get_expr(x.indpred, x.indrelid) END AS predicate,
-       array_to_string(coalesce(i.reloptions, '{}'), E'\\x1f') AS options,
+       array_to_string(i.reloptions, E'\\x1f') AS options,
        am.amname AS method,
-       i.relpages::float8 * current_setting('block_size')::int AS bytes,
        i.relpages::float8 AS pages, i.reltuples::float8 AS estimated_rows,
-       s.idx_scan::float8 AS scans,
+       pg_stat_get_numscans(i.oid)::float8 AS scans,
        con.conname AS constraint_name, con.contype AS constraint_type
-FROM pg_index x
-JOIN key_lists kl ON kl.indexrelid = x.indexrelid
+FROM key_lists kl
+JOIN pg_index x ON x.indexrelid = kl.indexrelid
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_class t ON t.oid = x.indrelid
 JOIN pg_namespace n ON n.oid = i.relnamespace
 JOIN pg_am am ON am.oid = i.relam
-LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = x.indexrelid
-LEFT JOIN pg_constraint con ON con.conindid = x.indexrelid AND con.contype IN ('p', 'u', 'x')
-WHERE ${USER_SCHEMAS} AND x.indrelid <> ALL($1::oid[]) AND x.indexrelid <> ALL($1::oid[])`;
+LEFT JOIN pg_constraint con ON con.conindid = x.indexrelid AND con.contype IN ('p', 'u', 'x')`;
 }
 
 export const CONSTRAINTS = `
@@ -173,7 +175,8 @@ SELECT n.nspname AS schema, con.conname AS name, con.contype AS type, con.conrel
        coalesce(con.conkey::int[], '{}') AS attnums,
        CASE WHEN con.confrelid <> 0 THEN con.confrelid::regclass::text END AS referenced_table,
        con.convalidated AS validated,
-       pg_get_constraintdef(con.oid) AS definition
+       -- Foreign keys and checks only: the other kinds are shown by their index's definition.
+       CASE WHEN con.contype IN ('f', 'c') THEN pg_get_constraintdef(con.oid) END AS definition
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -186,34 +189,53 @@ JOIN pg_class c ON c.oid = a.attrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'm') AND ${USER_SCHEMAS}`;
 
-/** pg_stats shows a column only to roles that may read it; a table without its stats gets no estimate. */
+/**
+ * Row widths for the bloat estimate, for relations of at least $1 bytes. pg_stats is a view that
+ * checks the column privilege of every row and can only be joined by name, so it is read per
+ * relation through its indexes (LATERAL), never whole: 70 µs a table, where reading it whole costs
+ * a third of a second at 10,000 tables even when few are large enough to estimate. pg_stats shows a
+ * column only to roles that may read it; a relation without its stats gets no estimate.
+ */
 export const TABLE_WIDTHS = `
-SELECT c.oid::int8 AS table_oid,
-       coalesce(sum((1 - coalesce(s.null_frac, 0)) * coalesce(s.avg_width, 0)), 0)::float8 AS data_width,
-       coalesce(max(s.null_frac), 0)::float8 AS max_null_frac,
-       count(a.attnum)::int AS columns,
-       count(s.attname)::int AS columns_with_stats
-FROM pg_class c
-JOIN pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname AND NOT s.inherited
-WHERE c.relkind IN ('r', 'm') AND ${USER_SCHEMAS}
-GROUP BY c.oid`;
+WITH large AS MATERIALIZED (
+  SELECT c.oid, n.nspname, c.relname
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'm') AND c.relpages::float8 * current_setting('block_size')::int >= $1 AND ${USER_SCHEMAS}
+)
+SELECT large.oid::int8 AS table_oid, w.*
+FROM large
+CROSS JOIN LATERAL (
+  SELECT coalesce(sum((1 - coalesce(s.null_frac, 0)) * coalesce(s.avg_width, 0)), 0)::float8 AS data_width,
+         coalesce(max(s.null_frac), 0)::float8 AS max_null_frac,
+         count(*)::int AS columns,
+         count(s.attname)::int AS columns_with_stats
+  FROM pg_attribute a
+  LEFT JOIN pg_stats s ON s.schemaname = large.nspname AND s.tablename = large.relname AND s.attname = a.attname AND NOT s.inherited
+  WHERE a.attrelid = large.oid AND a.attnum > 0 AND NOT a.attisdropped
+) w`;
 
 export const INDEX_WIDTHS = `
-SELECT x.indexrelid::int8 AS index_oid,
-       coalesce(sum((1 - coalesce(s.null_frac, 0)) * coalesce(s.avg_width, 0)), 0)::float8 AS data_width,
-       coalesce(max(s.null_frac), 0)::float8 AS max_null_frac,
-       count(*)::int AS columns,
-       count(s.attname)::int AS columns_with_stats
-FROM pg_index x
-JOIN pg_class t ON t.oid = x.indrelid
-JOIN pg_namespace n ON n.oid = t.relnamespace
-JOIN LATERAL unnest(x.indkey) WITH ORDINALITY k(attnum, ord) ON k.ord <= x.indnkeyatts
-LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
-LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = t.relname AND s.attname = a.attname AND NOT s.inherited
-WHERE ${USER_SCHEMAS}
-GROUP BY x.indexrelid`;
+WITH large AS MATERIALIZED (
+  SELECT x.indexrelid, x.indrelid, x.indkey, x.indnkeyatts, n.nspname, t.relname
+  FROM pg_index x
+  JOIN pg_class i ON i.oid = x.indexrelid
+  JOIN pg_class t ON t.oid = x.indrelid
+  JOIN pg_namespace n ON n.oid = t.relnamespace
+  WHERE i.relpages::float8 * current_setting('block_size')::int >= $1 AND ${USER_SCHEMAS}
+)
+SELECT large.indexrelid::int8 AS index_oid, w.*
+FROM large
+CROSS JOIN LATERAL (
+  SELECT coalesce(sum((1 - coalesce(s.null_frac, 0)) * coalesce(s.avg_width, 0)), 0)::float8 AS data_width,
+         coalesce(max(s.null_frac), 0)::float8 AS max_null_frac,
+         count(*)::int AS columns,
+         count(s.attname)::int AS columns_with_stats
+  FROM unnest(large.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
+  LEFT JOIN pg_attribute a ON a.attrelid = large.indrelid AND a.attnum = k.attnum
+  LEFT JOIN pg_stats s ON s.schemaname = large.nspname AND s.tablename = large.relname AND s.attname = a.attname AND NOT s.inherited
+  WHERE k.ord <= large.indnkeyatts
+) w`;
 
 /** From pg_sequence directly: the pg_sequences view computes every last value before any filter applies. */
 export const SEQUENCES = `

@@ -149,8 +149,10 @@ export interface IndexRow {
   /** attnums of the key columns (0 = expression); INCLUDE columns are not keys. */
   readonly keyAttnums: readonly number[];
   readonly includeColumns: readonly string[];
-  /** Operator classes of the key columns, for telling real duplicates from look-alikes. */
-  readonly opclasses: readonly string[];
+  /** Each key column as the definition spells it: `name COLLATE "C" DESC`, `lower(email) text_pattern_ops`. */
+  readonly keyParts: readonly string[];
+  /** A unique index created NULLS NOT DISTINCT (PostgreSQL 15+). */
+  readonly nullsNotDistinct: boolean;
   readonly expressions: string | null;
   readonly predicate: string | null;
   readonly method: string;
@@ -174,7 +176,8 @@ export interface ConstraintRow {
   readonly attnums: readonly number[];
   readonly referencedTable: string | null;
   readonly validated: boolean;
-  readonly definition: string;
+  /** pg_get_constraintdef, for foreign keys and checks (the others are their index's definition). */
+  readonly definition: string | null;
 }
 
 export interface ColumnRow {

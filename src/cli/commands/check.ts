@@ -21,7 +21,7 @@ import { toDocument, type CheckReportDocument } from "../../report/check/model.j
 import { renderCheckSarif } from "../../report/check/sarif.js";
 import { renderCheckText } from "../../report/check/text.js";
 import { renderTable } from "../../report/table.js";
-import { chooseFormat, commaList, oneOf } from "../flags.js";
+import { chooseFormat, commaList, oneOf, parseWholeNumberFlag } from "../flags.js";
 import { painters } from "../output.js";
 import { packageVersion } from "../version.js";
 import { checkThresholds, projectConfig, resolveTarget } from "../project.js";
@@ -52,6 +52,7 @@ export const checkCommand: CommandSpec = {
     skip: { type: "string", valueName: "IDS", description: "leave out these checks or pillars, comma-separated" },
     baseline: { type: "string", valueName: "FILE", description: "report only findings that are new or worse than in this saved --json report" },
     verbose: { type: "boolean", short: "v", description: "also show info findings in text output" },
+    "info-limit": { type: "string", valueName: "N", description: "at most N info findings per check, the rest counted in one (default 50; 0: all)" },
     list: { type: "boolean", description: "list every check (id, pillar, thresholds, source) and exit" },
   },
   examples: [
@@ -65,6 +66,7 @@ export const checkCommand: CommandSpec = {
   async run(context) {
     const format = chooseFormat(context, FORMATS);
     const failOn = oneOf(context.values["fail-on"], FAIL_ON, "--fail-on");
+    const infoLimit = parseWholeNumberFlag(context.values["info-limit"], "--info-limit", 0, 1_000_000);
     const loaded = await projectConfig(context);
     const configured = loaded?.config.checks;
     const selected = selectChecks(ALL_CHECKS, { only: commaList(context.values["only"]), skip: [...commaList(context.values["skip"]) ?? [], ...(configured?.skip ?? [])] });
@@ -83,6 +85,7 @@ export const checkCommand: CommandSpec = {
         thresholds,
         tenantSchemas: configured?.tenant_schemas ?? [],
         statementLimit: configured?.statement_limit ?? 20,
+        infoLimit,
         host: target.local ? detectHost() : null,
         target: target.display,
       }),

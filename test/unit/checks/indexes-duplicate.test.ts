@@ -68,7 +68,7 @@ describe("index.duplicate: exact duplicates", () => {
   it("does not call two unique indexes duplicates when one treats NULLs as equal", () => {
     const findings = run([
       on(11, "u1", ["code"], { isUnique: true }),
-      on(12, "u2", ["code"], { isUnique: true, definition: "CREATE UNIQUE INDEX u2 ON public.orders USING btree (code) NULLS NOT DISTINCT" }),
+      on(12, "u2", ["code"], { isUnique: true, nullsNotDistinct: true, definition: "CREATE UNIQUE INDEX u2 ON public.orders USING btree (code) NULLS NOT DISTINCT" }),
     ]);
     assert.deepEqual(findings, []);
   });

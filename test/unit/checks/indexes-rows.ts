@@ -33,12 +33,12 @@ export function index(oid: number, tableOid: number, tableName: string, name: st
     oid, schema: "public", name, tableOid, table: `public.${tableName}`,
     isUnique: false, isPrimary: false, isValid: true, isReady: true,
     columns: columns.map((c) => (c.startsWith("(") ? "(expression)" : c)),
-    keyAttnums: columns.map(attnum), includeColumns: [], opclasses: columns.map(() => "int4_ops"),
+    keyAttnums: columns.map(attnum), includeColumns: [],
     expressions: null, predicate: null, method: "btree", bytes: 2 * 1024 ** 2, pages: 256, estimatedRows: 50_000,
-    scans: 10, constraint: null, definition: "",
+    scans: 10, constraint: null, definition: "", keyParts: columns.map((c, i) => `${c}${decorations[i] ?? ""}`), nullsNotDistinct: false,
     ...over,
   };
-  const keys = columns.map((c, i) => `${c}${decorations[i] ?? ""}`).join(", ");
+  const keys = row.keyParts.join(", ");
   const include = row.includeColumns.length ? ` INCLUDE (${row.includeColumns.join(", ")})` : "";
   const where = row.predicate ? ` WHERE ${row.predicate}` : "";
   return { ...row, definition: over.definition ?? `CREATE ${row.isUnique ? "UNIQUE " : ""}INDEX ${name} ON public.${tableName} USING ${row.method} (${keys})${include}${where}` };

@@ -34,6 +34,14 @@ describe("index.unused", () => {
     assert.equal(finding?.evidence["statsReset"], null);
   });
 
+  it("lists the largest unused indexes first, so a folded report keeps those worth most", () => {
+    const found = run([
+      index(12, 10, "orders", "orders_small_idx", ["status"], { scans: 0, bytes: 1 * MB }),
+      index(13, 10, "orders", "orders_large_idx", ["note"], { scans: 0, bytes: 8 * MB }),
+    ]);
+    assert.deepEqual(found.map((f) => f.object), ["public.orders_large_idx", "public.orders_small_idx"]);
+  });
+
   it("reports an unused index under 10 MB as info", () => {
     assert.equal(run([index(12, 10, "orders", "orders_status_idx", ["status"], { scans: 0, bytes: 9 * MB })])[0]?.severity, "info");
   });

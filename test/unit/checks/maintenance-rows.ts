@@ -27,7 +27,7 @@ export function btree(oid: number, tableOid: number, name: string, pages: number
   return {
     oid, schema: "public", name, tableOid, table: "public.t",
     isUnique: false, isPrimary: false, isValid: true, isReady: true,
-    columns: ["pad"], keyAttnums: [2], includeColumns: [], opclasses: ["text_ops"],
+    columns: ["pad"], keyAttnums: [2], includeColumns: [], keyParts: ["pad"], nullsNotDistinct: false,
     expressions: null, predicate: null, method: "btree", bytes: pages * 8192, pages, estimatedRows: 20_000,
     scans: 10, constraint: null, definition: `CREATE INDEX ${name} ON public.t USING btree (pad)`,
     ...over,
