@@ -63,7 +63,8 @@ try {
     const runs = [];
     for (let i = 0; i < RUNS; i += 1) {
       psql(db, "SELECT pg_stat_statements_reset()");
-      const run = timed(process.execPath, [CLI, "check", url, "--json"], env);
+      // As a user runs it: the executable, so its shebang's Node flags apply (see bin/pgready.js).
+      const run = timed(CLI, ["check", url, "--json"], env);
       if (run.status !== 0) throw new Error(`pgready check failed: ${run.stderr}`);
       const statements = Number(psql(db, "SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE userid = 'bench_monitor'::regrole").trim());
       const report = JSON.parse(run.stdout);

@@ -1,6 +1,6 @@
 /** @module Small pure helpers every check uses: threshold comparison, settings lookup, naming. */
 import type { Settings } from "./settings.js";
-import type { Severity, ThresholdSpec, Thresholds } from "./types.js";
+import type { Observation, Severity, ThresholdSpec, Thresholds } from "./types.js";
 
 /**
  * The severity of a measured value against thresholds: past critical → critical, past warning →
@@ -28,3 +28,15 @@ export function percent(ratio: number, digits = 1): string {
 }
 
 export type { Settings };
+
+export const OMITTED_KEY = "omittedInfoFindings";
+
+/** The one info finding that stands for `omitted` more, left out past the report's limit. */
+export function omittedInfo(omitted: number, limit: number, database: string): Observation {
+  return {
+    severity: "info",
+    object: database,
+    message: `…and ${omitted} more info findings of this check, left out after the first ${limit} (--info-limit 0 lists them all).`,
+    evidence: { [OMITTED_KEY]: omitted, infoLimit: limit },
+  };
+}

@@ -1,7 +1,8 @@
 /** @module A check run: choose checks, collect the sections they need once, evaluate each purely. */
 import type { Session } from "../db/session.js";
-import { collectSnapshot, type HostInfo, type SectionName, type Snapshot } from "./snapshot/index.js";
+import { collectSnapshot, type CollectOptions, type HostInfo, type SectionName, type Snapshot } from "./snapshot/index.js";
 import { BLOAT_FLOOR_BYTES } from "./maintenance/bloat-grading.js";
+import { omittedInfo, OMITTED_KEY } from "./evaluate-helpers.js";
 import { scorecard, type Scorecard } from "./score.js";
 import type { CheckDefinition, CheckOutcome, Finding, Thresholds } from "./types.js";
 
@@ -17,6 +18,8 @@ export interface RunOptions {
   readonly target: string;
   /** At most this many info findings per check, the rest folded into one (0: no limit); INFO_LIMIT by default. */
   readonly infoLimit?: number | undefined;
+  /** The drill history for backup.drill_recency (from the state store); none recorded when undefined. */
+  readonly drills?: CollectOptions["drills"];
 }
 
 /**
@@ -47,6 +50,7 @@ export async function runChecks(session: Session, options: RunOptions): Promise<
     host: options.host ?? null,
     sections: needed,
     widthsMinBytes: BLOAT_FLOOR_BYTES,
+    drills: options.drills,
   });
   const outcomes = evaluateAll(snapshot, options);
   const findings = outcomes
@@ -85,11 +89,12 @@ function evaluateOne(check: CheckDefinition, snapshot: Snapshot, options: Pick<R
   }
   const thresholds = options.thresholds?.get(check.id) ?? check.thresholds ?? { warning: 0, critical: 0 };
   try {
-    const observations = check.evaluate({ snapshot, thresholds, tenantSchemas: options.tenantSchemas ?? [] });
+    const infoLimit = options.infoLimit ?? INFO_LIMIT;
+    const observations = check.evaluate({ snapshot, thresholds, tenantSchemas: options.tenantSchemas ?? [], infoLimit });
     const findings: Finding[] = foldExcessInfo(
       observations.map((o) => ({ check: check.id, pillar: check.pillar, ...o })),
       check,
-      options.infoLimit ?? INFO_LIMIT,
+      infoLimit,
       snapshot.server.database,
     );
     if (findings.length === 0) {
@@ -106,20 +111,19 @@ function evaluateOne(check: CheckDefinition, snapshot: Snapshot, options: Pick<R
 
 /**
  * Keeps the first `limit` info findings in the check's own order (checks put the most significant
- * first) and counts the rest in one info finding, so the report stays readable and small.
+ * first) and counts the rest in one info finding, so the report stays readable and small. A count
+ * the check made itself (omittedInfo) is added to, not counted as a finding.
  */
 function foldExcessInfo(findings: Finding[], check: CheckDefinition, limit: number, database: string): Finding[] {
-  const info = findings.filter((finding) => finding.severity === "info");
-  if (limit === 0 || info.length <= limit) return findings;
-  const dropped = new Set(info.slice(limit));
-  const kept = findings.filter((finding) => !dropped.has(finding));
-  kept.push({
-    check: check.id,
-    pillar: check.pillar,
-    severity: "info",
-    object: database,
-    message: `…and ${dropped.size} more info findings of this check, left out after the first ${limit} (--info-limit 0 lists them all).`,
-    evidence: { omittedInfoFindings: dropped.size, infoLimit: limit },
-  });
-  return kept;
+  const counted = findings.filter(isOmittedCount);
+  const info = findings.filter((finding) => finding.severity === "info" && !isOmittedCount(finding));
+  const dropped = limit === 0 ? [] : info.slice(limit);
+  const omitted = dropped.length + counted.reduce((sum, finding) => sum + Number(finding.evidence[OMITTED_KEY]), 0);
+  if (omitted === 0) return counted.length === 0 ? findings : findings.filter((finding) => !isOmittedCount(finding));
+  const gone = new Set<Finding>([...dropped, ...counted]);
+  return [...findings.filter((finding) => !gone.has(finding)), { check: check.id, pillar: check.pillar, ...omittedInfo(omitted, limit, database) }];
+}
+
+function isOmittedCount(finding: Finding): boolean {
+  return finding.severity === "info" && OMITTED_KEY in finding.evidence;
 }

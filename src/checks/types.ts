@@ -59,6 +59,11 @@ export interface CheckContext {
   readonly thresholds: Thresholds;
   /** Schemas pgready.yaml declares tenant-scoped (seed 001), for the tenant-first index check. */
   readonly tenantSchemas: readonly string[];
+  /**
+   * Info findings the report keeps per check (0: all); the runner folds the rest into one. A check
+   * that can find thousands may stop building them past it and report the count with omittedInfo().
+   */
+  readonly infoLimit: number;
 }
 
 /** A finding before the runner stamps it with its check's id and pillar. */

@@ -1,5 +1,6 @@
 /** @module Checking flag values at the edge, with errors that name the flag and what it accepts. */
 import { usageError } from "../core/errors.js";
+import { DURATION_FORMS, parseDuration } from "../config/file/duration.js";
 import type { CommandContext } from "./spec.js";
 
 export function parseWholeNumberFlag(value: unknown, flag: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
@@ -44,4 +45,20 @@ export function chooseFormat<T extends string>(context: CommandContext, formats:
 export function commaList(value: unknown): string[] | undefined {
   if (typeof value !== "string") return undefined;
   return value.split(",").map((item) => item.trim()).filter(Boolean);
+}
+
+/** A duration (`30s`, `15min`, `7d`) in milliseconds; `positive` refuses 0. */
+export function parseDurationFlag(value: unknown, flag: string, options: { positive?: boolean } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(String(value));
+  if (ms === undefined || (options.positive && ms === 0)) {
+    throw usageError(`${flag} must be a${options.positive ? " positive" : ""} duration like ${DURATION_FORMS}, 7d (got "${String(value)}")`, { place: flag });
+  }
+  return ms;
+}
+
+/** A flag that takes a value, or undefined when it is absent. */
+export function stringFlag(context: CommandContext, name: string): string | undefined {
+  const value = context.values[name];
+  return typeof value === "string" ? value : undefined;
 }

@@ -49,7 +49,10 @@ async function dispatch(argv: readonly string[], env: NodeJS.ProcessEnv, out: Ou
   const specs = await entry.load();
   let spec: CommandSpec | undefined;
   let args = rest;
-  if (entry.subcommands) {
+  const implicit = entry.defaultSubcommand !== undefined && !["--help", "-h"].includes(rest[0] ?? "") && !entry.subcommands?.includes(rest[0] ?? "");
+  if (implicit) {
+    spec = specs.find((candidate) => candidate.name === `${entry.name} ${entry.defaultSubcommand ?? ""}`);
+  } else if (entry.subcommands) {
     const [sub, ...subArgs] = rest;
     if (sub === undefined || sub === "--help" || sub === "-h") {
       out.line(groupHelp(entry.name, specs));

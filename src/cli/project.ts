@@ -1,7 +1,8 @@
 /** @module What a command needs from the project around it: its pgready.yaml, its sandbox, its target. */
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { displayTarget, type ConnSettings } from "../config/conninfo/index.js";
-import { configPlace, findConfigFile, loadConfig, type PgreadyConfig } from "../config/file/index.js";
+import { findConfigFile } from "../config/file/discover.js";
+import type { PgreadyConfig } from "../config/file/index.js";
 import { chooseTarget } from "../config/targets.js";
 import { ALL_CHECKS, resolveThresholds, type ThresholdLayer, type Thresholds } from "../checks/index.js";
 import { configError, connectError } from "../core/errors.js";
@@ -16,7 +17,12 @@ export interface LoadedConfig {
 
 export async function projectConfig(context: CommandContext): Promise<LoadedConfig | undefined> {
   const path = findConfigFile({ explicit: context.configPath, env: context.env, cwd: context.cwd });
-  return path ? { path, config: await loadConfig(path, context.env) } : undefined;
+  return path ? { path, config: await (await configLoader()).loadConfig(path, context.env) } : undefined;
+}
+
+/** The loader brings zod and yaml, a megabyte of code: imported only when there is a pgready.yaml to read. */
+function configLoader(): Promise<typeof import("../config/file/load.js")> {
+  return import("../config/file/load.js");
 }
 
 export interface SandboxDefaults {
@@ -37,6 +43,16 @@ export async function sandboxDefaults(context: CommandContext): Promise<SandboxD
     pgVersion: section?.pg_version,
     bindir: section?.bindir,
   };
+}
+
+/**
+ * The state store's directory (drill history): --state-dir, else state.dir in pgready.yaml, else
+ * .pgready/state beside pgready.yaml, else under the working directory.
+ */
+export function stateDir(context: CommandContext, loaded: LoadedConfig | undefined): string {
+  const flag = context.values["state-dir"];
+  if (typeof flag === "string") return resolve(context.cwd, flag);
+  return loaded?.config.state?.dir ?? join(loaded ? dirname(resolve(context.cwd, loaded.path)) : context.cwd, ".pgready", "state");
 }
 
 export interface ResolvedTarget {
@@ -85,7 +101,7 @@ export async function checkThresholds(loaded: LoadedConfig | undefined, targetAr
   const { thresholds, problems } = resolveThresholds(ALL_CHECKS, layers);
   const [problem] = problems;
   if (problem) {
-    const place = loaded ? await configPlace(loaded.path, problem.keyPath) : "pgready.yaml";
+    const place = loaded ? await (await configLoader()).configPlace(loaded.path, problem.keyPath) : "pgready.yaml";
     throw configError(`${problem.keyPath.join(".")}: ${problem.message}`, { place, hint: problems.length > 1 ? `(and ${problems.length - 1} more problems)` : undefined });
   }
   return thresholds;

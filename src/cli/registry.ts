@@ -6,6 +6,8 @@ export interface CommandEntry {
   readonly summary: string;
   /** Subcommand names for a group (`sandbox start`), or none. */
   readonly subcommands?: readonly string[];
+  /** The subcommand run when the word after the group is none of them (`pgready drill prod` is `drill run prod`). */
+  readonly defaultSubcommand?: string;
   load(): Promise<readonly CommandSpec[]>;
 }
 
@@ -31,16 +33,41 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => [(await import("./commands/pool.js")).poolCommand],
   },
   {
+    name: "pgbouncer",
+    summary: "pgbouncer.ini and a SCRAM userlist.txt from pgready.yaml: seed 001's pools, the connection budget, TLS",
+    subcommands: ["generate"],
+    load: async () => (await import("./commands/pgbouncer.js")).pgbouncerCommands,
+  },
+  {
     name: "backup",
     summary: "logical backups that prove themselves: run, list, show, prune, restore, verify, scan",
     subcommands: ["run", "list", "show", "prune", "restore", "verify", "scan"],
     load: async () => (await import("./commands/backup.js")).backupCommands,
   },
   {
+    name: "drill",
+    summary: "recovery drills: restore the newest backup into a throw-away cluster, verify it, measure RTO by phase and RPO; history",
+    subcommands: ["run", "history"],
+    defaultSubcommand: "run",
+    load: async () => (await import("./commands/drill.js")).drillCommands,
+  },
+  {
+    name: "pitr",
+    summary: "physical backups with pgBackRest and point-in-time recovery: setup, backup, info, restore, verify",
+    subcommands: ["setup", "backup", "info", "restore", "verify"],
+    load: async () => (await import("./commands/pitr.js")).pitrCommands,
+  },
+  {
     name: "hba",
     summary: "pg_hba.conf: lint a file or a live server's rules, generate seed 003's",
     subcommands: ["lint", "generate"],
     load: async () => (await import("./commands/hba.js")).hbaCommands,
+  },
+  {
+    name: "tls",
+    summary: "TLS files for a server: a CA, its certificate, client certificates for cert login, the postgresql.conf lines",
+    subcommands: ["generate"],
+    load: async () => (await import("./commands/tls.js")).tlsCommands,
   },
   {
     name: "sandbox",

@@ -7,7 +7,8 @@ import { closest } from "../core/suggest.js";
 import { parseConninfo, readAppEnv, resolveConnSettings, type ConnSettings, type ParsedConninfo } from "./conninfo/index.js";
 import { ConninfoBuilder, overlay } from "./conninfo/parsed.js";
 import type { Keyword } from "./conninfo/keywords.js";
-import { SANDBOX_TARGET, type PgreadyConfig, type TargetConfig } from "./file/index.js";
+import { SANDBOX_TARGET } from "./file/names.js";
+import type { PgreadyConfig, TargetConfig } from "./file/index.js";
 
 /** How the session is guarded; defaults keep pgready from ever waiting on the application's locks. */
 export interface Guards {

@@ -3,6 +3,7 @@
  * a CA, server certificates with the right subjectAltNames, client certificates for `cert` auth.
  * Private keys are written 0600, as PostgreSQL and libpq demand.
  */
+import { randomBytes } from "node:crypto";
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { join } from "node:path";
@@ -20,7 +21,7 @@ export interface CertificateOptions {
   readonly days?: number;
 }
 
-const DEFAULT_DAYS = 825; // the longest validity clients commonly accept for server certificates
+export const DEFAULT_DAYS = 825; // the longest validity clients commonly accept for server certificates
 const KEY_ARGS = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
 
 export async function createCertificateAuthority(options: CertificateOptions & { readonly commonName: string }): Promise<KeyPair> {
@@ -59,7 +60,7 @@ async function signed(ca: KeyPair, options: CertificateOptions, commonName: stri
     await openssl(["req", "-new", ...KEY_ARGS, "-keyout", pair.keyFile, "-out", csr, "-subj", subject(commonName)]);
     chmodSync(pair.keyFile, 0o600);
     await openssl([
-      "x509", "-req", "-in", csr, "-CA", ca.certFile, "-CAkey", ca.keyFile, "-CAcreateserial",
+      "x509", "-req", "-in", csr, "-CA", ca.certFile, "-CAkey", ca.keyFile, "-set_serial", serialNumber(),
       "-out", pair.certFile, "-days", String(options.days ?? DEFAULT_DAYS), "-extfile", extFile,
     ]);
   } finally {
@@ -67,6 +68,13 @@ async function signed(ca: KeyPair, options: CertificateOptions, commonName: stri
     rmSync(extFile, { force: true });
   }
   return pair;
+}
+
+/** A random positive 127-bit serial: unique without a serial file written beside someone's CA. */
+function serialNumber(): string {
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+  return `0x${bytes.toString("hex")}`;
 }
 
 function files(options: CertificateOptions): KeyPair {

@@ -1,7 +1,7 @@
 /**
  * @module Tuning a server: postgresql.conf settings from hardware and workload (a versioned rules table at
- * parity with pgtune), compared with a live server and applied with ALTER SYSTEM; and sizing application
- * connection pools against the server's connection budget.
+ * parity with pgtune), compared with a live server and applied with ALTER SYSTEM; sizing application
+ * connection pools against the server's connection budget; and PgBouncer's configuration in front of it.
  */
 export { applyPlan, type ApplyResult } from "./apply.js";
 export { describeBudget, hugePagesToReserve, memoryBudget, WORK_MEM_NODES_PER_QUERY, type HugePagesPlan, type MemoryBudget } from "./budget.js";
@@ -34,6 +34,7 @@ export { readLiveServer, type LiveServer, type LiveSetting } from "./server.js";
 export { parseSize, settingBytes } from "./size.js";
 export type { TuneWarning } from "./warnings.js";
 export {
+  limitsWith,
   POSTGRES_DEFAULT_LIMITS,
   poolBudget,
   SEED_PGBOUNCER,
@@ -45,5 +46,6 @@ export {
   type ServiceDemand,
 } from "./pool/budget.js";
 export { readServerLimits } from "./pool/server.js";
-export { parseServiceFlag, serviceConnections, type ServicePool } from "./pool/services.js";
+export { parseServiceFlag, serviceConnections, servicesFromConfig, type ServicePool } from "./pool/services.js";
 export { littlesLaw, rpsTier, type LittleSizing, type RpsTier } from "./pool/sizing.js";
+export * from "./pgbouncer/index.js";

@@ -103,6 +103,19 @@ describe("pgready check as a CI uses it", () => {
     assert.ok(!doc.findings.some((f) => f.check === "connections.usage"), "no ok finding for a check that did not run");
   });
 
+  it("a role with only pg_monitor: password verifiers (pg_authid) are skipped with the privilege they need", async () => {
+    await cluster.sql("CREATE ROLE monitor LOGIN CONNECTION LIMIT 3 PASSWORD 'monitor-pw-1' IN ROLE pg_monitor");
+    const result = await runCli(["check", `postgresql://monitor:monitor-pw-1@127.0.0.1:${cluster.port}/postgres`, "--only", "security", "--json"], { cwd: project, env: cleanEnv() });
+    assert.equal(result.code, 0, result.stderr);
+    const doc = JSON.parse(result.stdout) as Doc;
+    assert.deepEqual(validateCheckReport(doc), []);
+    const md5 = doc.checks.find((c) => c.id === "roles.md5_passwords");
+    assert.equal(md5?.status, "skipped");
+    assert.match(md5?.privilege ?? "", /^superuser/);
+    assert.equal(doc.checks.find((c) => c.id === "roles.superusers")?.status, "evaluated");
+    assert.doesNotMatch(result.stdout, /monitor-pw-1/);
+  });
+
   describe("bad input is refused before connecting (exit 2, not 3)", () => {
     let dead: string;
     before(async () => {

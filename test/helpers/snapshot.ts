@@ -21,6 +21,24 @@ const EMPTY: Sections = {
   slots: [],
   archiver: { archivedCount: 0, lastArchivedWal: null, lastArchivedAgeSeconds: null, failedCount: 0, lastFailedWal: null, lastFailedAgeSeconds: null },
   extensions: [],
+  drills: { expected: false, recorded: 0, last: null, lastPassed: null, unreadable: 0 },
+  roles: [],
+  passwordVerifiers: [],
+  schemaGrants: [],
+  securityDefiners: [],
+  tls: {
+    endpoint: "127.0.0.1:5432",
+    protocol: "TLSv1.3",
+    cipher: "TLS_AES_256_GCM_SHA384",
+    subject: "CN=db.example.test",
+    issuer: "CN=example CA",
+    altNames: ["DNS:db.example.test"],
+    notBefore: "2026-01-01T00:00:00.000Z",
+    notAfter: "2028-01-01T00:00:00.000Z",
+    selfSigned: false,
+    fingerprint256: "AA:BB",
+  },
+  osFiles: null,
 };
 
 export const SERVER: ServerInfo = {

@@ -1,5 +1,5 @@
 import { formatBytes, formatDuration } from "../../core/units.js";
-import { grade } from "../evaluate-helpers.js";
+import { grade, omittedInfo } from "../evaluate-helpers.js";
 import { section } from "../snapshot/types.js";
 import type { CheckDefinition, Observation } from "../types.js";
 import { byOid, indexName, NO_CRITICAL, servesForeignKey, sqlIndex, statsWindow, tableName, tableRows, groupByKey } from "./shared.js";
@@ -26,7 +26,7 @@ export const indexUnused: CheckDefinition = {
     critical: NO_CRITICAL,
     source: "pgdoctor index-usage: unused indexes larger than 10 MB; smaller ones cost little to keep (critical: none unless set)",
   },
-  evaluate({ snapshot, thresholds }) {
+  evaluate({ snapshot, thresholds, infoLimit }) {
     const relations = section(snapshot, "relations");
     const tables = byOid(relations);
     const indexes = section(snapshot, "indexes");
@@ -36,6 +36,10 @@ export const indexUnused: CheckDefinition = {
     const tooShort = window.seconds !== null && window.seconds < MIN_WINDOW_SECONDS;
     const where = snapshot.server.inRecovery ? " on this replica" : "";
     const observations: Observation[] = [];
+    // Past the report's limit, info findings are only counted: a fresh statistics window can make
+    // every one of 30,000 indexes one.
+    let info = 0;
+    let omitted = 0;
     // Largest first: when info findings are folded, the ones kept are those worth most.
     for (const index of [...indexes].sort((a, b) => b.bytes - a.bytes)) {
       if (index.scans !== 0 || !index.isValid || index.isUnique || index.constraint !== null) continue;
@@ -49,6 +53,10 @@ export const indexUnused: CheckDefinition = {
         (fk) => servesForeignKey(index, fk.columns) && !siblings.some((other) => other.oid !== index.oid && servesForeignKey(other, fk.columns)),
       );
       const severity = tooShort || onlyIndexFor ? "info" : grade(index.bytes, thresholds, "above", "info");
+      if (severity === "info" && infoLimit > 0 && ++info > infoLimit) {
+        omitted += 1;
+        continue;
+      }
       const notes = [
         tooShort ? `${formatDuration(window.seconds)} of statistics is too short to judge: wait for a week` : null,
         onlyIndexFor ? `it is the only index serving foreign key ${onlyIndexFor.name}` : null,
@@ -78,6 +86,7 @@ export const indexUnused: CheckDefinition = {
         },
       });
     }
+    if (omitted > 0) observations.push(omittedInfo(omitted, infoLimit, snapshot.server.database));
     return observations;
   },
 };

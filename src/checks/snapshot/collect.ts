@@ -6,6 +6,7 @@ import { operationError } from "../../core/errors.js";
 import { displayIdent } from "../../db/identifiers.js";
 import type { Session } from "../../db/session.js";
 import * as sql from "./sql.js";
+import { readOsFiles, readPasswordVerifiers, readRoles, readSchemaGrants, readSecurityDefiners, readTls, SectionSkipped } from "./security-collect.js";
 import type {
   CollectedSections,
   HostInfo,
@@ -32,6 +33,8 @@ export interface CollectOptions {
   readonly sections?: ReadonlySet<SectionName> | undefined;
   /** Row widths (tableWidths, indexWidths) only for relations of at least this size; all when undefined. */
   readonly widthsMinBytes?: number | undefined;
+  /** Reads the drill history from the state store (`pgready check` gives it); none recorded when undefined. */
+  readonly drills?: (() => Promise<Sections["drills"]>) | undefined;
 }
 
 /** The privilege without which a section would be silently incomplete, and so is skipped instead. */
@@ -71,6 +74,7 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
       const value = await work();
       return { state: "ok", value, durationMs: performance.now() - started, ...(omitted.length ? { omitted } : {}) };
     } catch (error) {
+      if (error instanceof SectionSkipped) return { state: "skipped", reason: error.message, privilege: error.privilege };
       return { state: "error", reason: (error as Error).message, durationMs: performance.now() - started };
     }
   };
@@ -168,6 +172,13 @@ export async function collectSnapshot(session: Session, options: CollectOptions)
     extensions: await run("extensions", async () =>
       await mapRows(sql.EXTENSIONS, undefined, (r) => ({ name: str(r["name"]), version: str(r["version"]), schema: str(r["schema"]), defaultVersion: optStr(r["default_version"]) })),
     ),
+    roles: await run("roles", () => readRoles(query, server.versionNum)),
+    passwordVerifiers: await run("passwordVerifiers", () => readPasswordVerifiers(query, server)),
+    schemaGrants: await run("schemaGrants", () => readSchemaGrants(query)),
+    securityDefiners: await run("securityDefiners", () => readSecurityDefiners(query)),
+    tls: await run("tls", () => readTls(session.host)),
+    osFiles: await run("osFiles", readOsFiles),
+    drills: await run("drills", async () => (await options.drills?.()) ?? { expected: false, recorded: 0, last: null, lastPassed: null, unreadable: 0 }),
   };
   return { collectedAt: new Date().toISOString(), server, host: options.host, sections, statementCount };
 }

@@ -3,6 +3,10 @@
  * Row interfaces are the domain shape (camelCase); bigint counters arrive as numbers (exact below 2^53,
  * which no counter here reaches in practice), LSN differences and sizes as numbers of bytes.
  */
+import type { OsFiles, PasswordVerifierRow, RoleRow, SchemaGrantRow, SecurityDefinerRow, TlsInfo } from "./security-types.js";
+
+export type * from "./security-types.js";
+import type { DrillHistorySummary } from "../../backup/drill/index.js";
 
 export interface ServerInfo {
   readonly versionNum: number;
@@ -321,6 +325,14 @@ export interface Sections {
   readonly slots: readonly SlotRow[];
   readonly archiver: ArchiverRow;
   readonly extensions: readonly ExtensionRow[];
+  readonly roles: readonly RoleRow[];
+  readonly passwordVerifiers: readonly PasswordVerifierRow[];
+  readonly schemaGrants: readonly SchemaGrantRow[];
+  readonly securityDefiners: readonly SecurityDefinerRow[];
+  readonly tls: TlsInfo;
+  readonly osFiles: OsFiles;
+  /** Recovery drills recorded in the state store (not SQL): given by the caller, none recorded otherwise. */
+  readonly drills: DrillHistorySummary;
 }
 
 export type SectionName = keyof Sections;

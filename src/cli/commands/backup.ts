@@ -1,12 +1,9 @@
 /** @module `pgready backup …`: logical backups into a repository, verified by restoring them. */
 import { once } from "node:events";
-import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import {
   isLocalServer,
-  keyFromText,
   listBackups,
-  loadKeyFile,
   parseFormat,
   planRestore,
   pruneRepository,
@@ -18,20 +15,20 @@ import {
   verifyBackup,
   type BackupEvent,
   type BackupManifest,
-  type EncryptionKey,
   type EventSink,
   type ManifestEnvelope,
   type RestorePlan,
   type RetentionPolicy,
 } from "../../backup/index.js";
-import { configPlace } from "../../config/file/index.js";
-import { configError, EXIT_CODES, usageError, type PgreadyError } from "../../core/errors.js";
+import { EXIT_CODES, usageError, type PgreadyError } from "../../core/errors.js";
 import { redact } from "../../core/redact.js";
 import { renderTable } from "../../report/table.js";
 import { formatBytes, formatDuration } from "../../core/units.js";
 import { parseSecondsFlag, parseWholeNumberFlag } from "../flags.js";
+import { keyOf, repoOf } from "../backup-sources.js";
+import { interruptible } from "../interrupt.js";
 import { painters } from "../output.js";
-import { projectConfig, resolveTarget, type LoadedConfig, type ResolvedTarget } from "../project.js";
+import { projectConfig, resolveTarget, type ResolvedTarget } from "../project.js";
 import type { CommandContext, CommandSpec, OptionSpec } from "../spec.js";
 import { packageVersion } from "../version.js";
 
@@ -412,21 +409,6 @@ function idOf(context: CommandContext): string {
   return id;
 }
 
-function repoOf(context: CommandContext, loaded: LoadedConfig | undefined): string {
-  const flag = stringFlag(context, "repo");
-  const repo = flag ?? loaded?.config.backup?.repo;
-  if (!repo) throw configError("no backup repository", { place: "--repo", hint: "pass --repo DIR or set backup.repo in pgready.yaml" });
-  return flag ? resolve(context.cwd, flag) : repo;
-}
-
-async function keyOf(context: CommandContext, loaded: LoadedConfig | undefined): Promise<EncryptionKey | undefined> {
-  const file = stringFlag(context, "key-file");
-  if (file) return loadKeyFile(resolve(context.cwd, file));
-  const text = loaded?.config.backup?.encryption?.key;
-  if (text === undefined || !loaded) return undefined;
-  return keyFromText(text, await configPlace(loaded.path, ["backup", "encryption"]));
-}
-
 function selection(context: CommandContext, target: ResolvedTarget): { all: true } | { all: false; name: string } {
   const db = stringFlag(context, "db");
   if (context.values["all"] === true) {
@@ -444,20 +426,6 @@ async function verifyServer(context: CommandContext): Promise<ResolvedTarget> {
   if (isLocalServer(fallback.settings)) return fallback;
   context.out.info(`note: ${fallback.display} is not on this machine; verifying on the sandbox (--on TARGET to choose)`);
   return resolveTarget(context, "sandbox");
-}
-
-/** SIGINT and SIGTERM stop the work cleanly: programs stopped, partial files removed. */
-async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-  }
 }
 
 /** Events as JSON lines on stderr with --json; otherwise steps as notes and byte progress redrawn in place on a terminal. */

@@ -11,6 +11,7 @@ import {
   type CheckDefinition,
   type Severity,
 } from "../../checks/index.js";
+import type { DrillHistorySummary } from "../../backup/drill/index.js";
 import { EXIT_CODES, usageError } from "../../core/errors.js";
 import { withSession } from "../../db/session.js";
 import { detectHost } from "../../host/index.js";
@@ -24,7 +25,7 @@ import { renderTable } from "../../report/table.js";
 import { chooseFormat, commaList, oneOf, parseWholeNumberFlag } from "../flags.js";
 import { painters } from "../output.js";
 import { packageVersion } from "../version.js";
-import { checkThresholds, projectConfig, resolveTarget } from "../project.js";
+import { checkThresholds, projectConfig, resolveTarget, stateDir, type LoadedConfig } from "../project.js";
 import type { CommandContext, CommandSpec } from "../spec.js";
 
 const FORMATS = ["text", "json", "markdown", "html", "sarif", "junit"] as const;
@@ -86,6 +87,7 @@ export const checkCommand: CommandSpec = {
         tenantSchemas: configured?.tenant_schemas ?? [],
         statementLimit: configured?.statement_limit ?? 20,
         infoLimit,
+        drills: () => recordedDrills(context, loaded),
         host: target.local ? detectHost() : null,
         target: target.display,
       }),
@@ -100,6 +102,12 @@ export const checkCommand: CommandSpec = {
     return failOn && worst >= severityRank(failOn) ? EXIT_CODES.findings : EXIT_CODES.ok;
   },
 };
+
+/** The drill history for backup.drill_recency, loaded only when that check runs; drills are expected once objectives are declared. */
+async function recordedDrills(context: CommandContext, loaded: LoadedConfig | undefined): Promise<DrillHistorySummary> {
+  const { readDrillHistory, summarizeDrills } = await import("../../backup/drill/index.js");
+  return summarizeDrills(await readDrillHistory(stateDir(context, loaded)), loaded?.config.objectives !== undefined, new Date());
+}
 
 function emit(context: CommandContext, doc: CheckReportDocument, format: Format, failOn: Severity): void {
   const text = (() => {

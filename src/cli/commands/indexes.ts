@@ -1,6 +1,6 @@
 /** @module `pgready indexes [TARGET] [KIND]`: unused, duplicate, invalid and missing indexes, from the same checks as `pgready check`. */
 import { ALL_CHECKS, runChecks, severityRank, type CheckOutcome, type Finding } from "../../checks/index.js";
-import { SANDBOX_TARGET } from "../../config/file/index.js";
+import { SANDBOX_TARGET } from "../../config/file/names.js";
 import { EXIT_CODES, usageError } from "../../core/errors.js";
 import { closest } from "../../core/suggest.js";
 import { withSession } from "../../db/session.js";

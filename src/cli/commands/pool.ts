@@ -1,16 +1,19 @@
 /** @module `pgready pool [TARGET]`: do the application pools fit the server, and how big should one be. */
+import type { PgbouncerConfig } from "../../config/file/index.js";
 import { EXIT_CODES, usageError } from "../../core/errors.js";
 import { withSession } from "../../db/session.js";
-import type { PgreadyConfig } from "../../config/file/index.js";
 import { renderTable } from "../../report/table.js";
 import {
+  limitsWith,
   littlesLaw,
   parseServiceFlag,
+  pgbouncerLimits,
+  pgbouncerSettings,
   poolBudget,
-  POSTGRES_DEFAULT_LIMITS,
   readServerLimits,
   rpsTier,
   SEED_PGBOUNCER,
+  servicesFromConfig,
   type LittleSizing,
   type PgBouncerLimits,
   type PoolBudget,
@@ -31,7 +34,8 @@ export const poolCommand: CommandSpec = {
     "Adds up every service's (pool_size + max_overflow) × replicas (seed 000) and sets it against what the server lets " +
     "applications have: max_connections − superuser_reserved_connections − reserved_connections, read from TARGET or given " +
     "as flags (PostgreSQL's defaults otherwise). Services behind PgBouncer count as its clients; the server holds at most " +
-    "PgBouncer's max_db_connections for them. Says whether the budget fits, by how much it does not and what to change, and " +
+    "PgBouncer's max_db_connections for them; a pgbouncer: section in pgready.yaml counts whole, max_db_connections × instances, " +
+    "as pgbouncer generate checks it. Says whether the budget fits, by how much it does not and what to change, and " +
     "recommends PgBouncer when the clients are more than the server should hold. Services come from --service, else from " +
     "pgready.yaml (services:, and targets.<name>.pool). With --rps and --query-ms it sizes one instance's pool by Little's " +
     "law, beside the guide's table by traffic (seed 003). Exits 1 when the services need more connections than the server allows.",
@@ -64,8 +68,8 @@ export const poolCommand: CommandSpec = {
       });
     }
     const sizing = flags.rps === undefined ? undefined : { tier: rpsTier(flags.rps), little: flags.queryMs === undefined ? undefined : littlesLaw(flags.rps, flags.queryMs, flags.requestMs) };
-    const limits = targetArgument === undefined ? flagLimits(flags, undefined) : flagLimits(flags, await serverLimits(context, targetArgument));
-    const pgbouncer = services.some((s) => s.pgbouncer) ? pgbouncerLimits(flags) : undefined;
+    const limits = limitsWith(flags, targetArgument === undefined ? undefined : await serverLimits(context, targetArgument));
+    const pgbouncer = services.some((s) => s.pgbouncer) || loaded?.config.pgbouncer ? pooledLimits(flags, loaded?.config.pgbouncer, services) : undefined;
     const budget = services.length > 0 ? poolBudget(services, limits, pgbouncer) : undefined;
     if (context.json) context.out.json({ schema: "pgready.pool/v1", target: targetArgument ?? null, budget: budget ?? null, sizing: sizing ?? null });
     else printReport(context, budget, sizing);
@@ -104,44 +108,21 @@ function readFlags(context: CommandContext): PoolFlags {
   return flags;
 }
 
-/**
- * The services of one server: the target's own pool and the services pointed at it (a service without a
- * target belongs to default_target). Without a target name, the services that name none.
- */
-function servicesFromConfig(config: PgreadyConfig | undefined, argument: string | undefined, file: string): ServicePool[] {
-  if (!config) return [];
-  const name = argument !== undefined && Object.hasOwn(config.targets, argument) ? argument : argument === undefined ? config.default_target : undefined;
-  const services: ServicePool[] = [];
-  const own = name === undefined ? undefined : config.targets[name]?.pool;
-  if (name !== undefined && own) {
-    services.push({ name, poolSize: own.pool_size, maxOverflow: own.max_overflow, replicas: own.replicas, pgbouncer: false, origin: `${file} targets.${name}.pool` });
-  }
-  for (const [service, spec] of Object.entries(config.services ?? {})) {
-    if ((spec.target ?? config.default_target) !== name) continue;
-    services.push({ name: service, poolSize: spec.pool_size, maxOverflow: spec.max_overflow, replicas: spec.replicas, pgbouncer: spec.pgbouncer, origin: `${file} services.${service}` });
-  }
-  return services;
-}
-
 async function serverLimits(context: CommandContext, argument: string): Promise<ServerLimits> {
   const target = await resolveTarget(context, argument);
   for (const notice of target.settings.notices) context.out.info(`note: ${notice}`);
   return withSession(target.settings, target.guards, readServerLimits);
 }
 
-/** Flags win over the server ("what if max_connections were 300"); PostgreSQL's defaults fill the rest. */
-function flagLimits(flags: PoolFlags, server: ServerLimits | undefined): ServerLimits {
-  const given = flags.maxConnections !== undefined || flags.superuserReserved !== undefined;
-  const base = server ?? { ...POSTGRES_DEFAULT_LIMITS, source: "PostgreSQL defaults" };
-  return {
-    maxConnections: flags.maxConnections ?? base.maxConnections,
-    superuserReserved: flags.superuserReserved ?? base.superuserReserved,
-    reserved: base.reserved,
-    source: given ? `flags${server ? " over the server" : ""}` : base.source,
-  };
-}
-
-function pgbouncerLimits(flags: PoolFlags): PgBouncerLimits {
+/**
+ * --max-db-connections; else the PgBouncer pgready.yaml declares, counted whole (max_db_connections × instances,
+ * as pgbouncer generate checks it); else seed 001's, for what the pooled services ask.
+ */
+function pooledLimits(flags: PoolFlags, declared: PgbouncerConfig | undefined, services: readonly ServicePool[]): PgBouncerLimits {
+  if (declared && flags.maxDbConnections === undefined && flags.maxClientConn === undefined) {
+    const limits = pgbouncerLimits(pgbouncerSettings(declared, services));
+    return { ...limits, source: `pgready.yaml pgbouncer: ${limits.source}` };
+  }
   return {
     serverConnections: flags.maxDbConnections ?? SEED_PGBOUNCER.defaultPoolSize + SEED_PGBOUNCER.reservePoolSize,
     maxClientConn: flags.maxClientConn ?? SEED_PGBOUNCER.maxClientConn,
@@ -169,7 +150,7 @@ function printReport(context: CommandContext, budget: PoolBudget | undefined, si
     ])) {
       context.out.line(line);
     }
-    if (budget.pooledClients > 0 && budget.pgbouncer) {
+    if (budget.pgbouncer && (budget.pooledClients > 0 || budget.pgbouncer.countWhole)) {
       context.out.line(`\nPgBouncer holds ${budget.pooledClients} client connections and opens at most ${budget.pooledServer} to the server (${budget.pgbouncer.source}).`);
     }
     const verdict = budget.verdict === "over" ? p.red(`OVER by ${budget.excess}`) : budget.verdict === "tight" ? p.yellow("fits, tight") : p.green("fits");

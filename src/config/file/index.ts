@@ -3,3 +3,5 @@ export { findConfigFile, CONFIG_FILE_NAMES, type FindConfigOptions } from "./dis
 export { configPlace, loadConfig } from "./load.js";
 export { parseDuration, DURATION_FORMS } from "./duration.js";
 export { SANDBOX_TARGET, type PgreadyConfig, type TargetConfig, type PoolConfig, type SandboxConfig, type SessionConfig, type ChecksConfig, type ThresholdOverrides } from "./schema.js";
+export { POOL_MODES, SESSION_FEATURES, type PgbouncerConfig, type SessionFeature } from "./schema-pgbouncer.js";
+export { PITR_COMPRESS_TYPES } from "./schema-pitr.js";

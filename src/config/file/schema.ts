@@ -6,9 +6,13 @@
 import { z } from "zod";
 import { SSL_MODES } from "../conninfo/types.js";
 import { conninfo, path, rootCertPath, text, timeout, wholeNumber } from "./fields.js";
+import { pgbouncerSection, SESSION_FEATURES } from "./schema-pgbouncer.js";
+import { pitrSection } from "./schema-pitr.js";
+import { objectivesSection, stateSection } from "./schema-objectives.js";
 
-/** `default_target: sandbox` means the local sandbox, so no target may take that name. */
-export const SANDBOX_TARGET = "sandbox";
+import { SANDBOX_TARGET } from "./names.js";
+
+export { SANDBOX_TARGET };
 
 /** Application pool settings; bounds and defaults follow the configuration guide (seed 003). */
 const pool = z.strictObject({
@@ -31,6 +35,8 @@ const service = pool.extend({
   target: text.optional(),
   /** Connects through PgBouncer, so its connections are PgBouncer's clients rather than server backends. */
   pgbouncer: z.enum(["true", "false"], { error: "must be true or false" }).transform((value) => value === "true").default(false),
+  /** What it does that needs a session of its own (SET, LISTEN, …): warned about behind PgBouncer in transaction mode. */
+  uses: z.array(z.enum(SESSION_FEATURES)).optional(),
 });
 const serviceName = z.string().regex(/^[a-z][a-z0-9_.-]*$/i, { error: "service names start with a letter and use only letters, digits, _ . and -" });
 
@@ -153,6 +159,14 @@ function sections(baseDir: string) {
     services: z.record(serviceName, service).optional(),
     /** Absent unless written, like services. */
     hba: hbaSection.optional(),
+    /** Absent unless written, like services. */
+    pgbouncer: pgbouncerSection(baseDir).optional(),
+    /** Absent unless written, like services. */
+    pitr: pitrSection(baseDir).optional(),
+    /** Recovery objectives (rpo, rto, retention) that `pgready drill` measures; absent unless written. */
+    objectives: objectivesSection.optional(),
+    /** Where history (drills) is kept; default .pgready/state beside this file. */
+    state: stateSection(baseDir).optional(),
   };
 }
 

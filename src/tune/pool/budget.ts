@@ -19,10 +19,27 @@ export interface PgBouncerLimits {
   readonly serverConnections: number;
   readonly maxClientConn: number;
   readonly source: string;
+  /**
+   * Count serverConnections whole, whatever the pooled services ask: a PgBouncer configuration must fit
+   * the server when its pools fill, whoever the clients turn out to be (pgready pgbouncer generate).
+   */
+  readonly countWhole?: boolean | undefined;
 }
 
 /** PostgreSQL's defaults, when there is no server to ask. */
 export const POSTGRES_DEFAULT_LIMITS = { maxConnections: 100, superuserReserved: 3, reserved: 0 } as const;
+/** What the user says the limits are ("what if max_connections were 300"), over the server's or PostgreSQL's defaults. */
+export function limitsWith(overrides: { readonly maxConnections: number | undefined; readonly superuserReserved: number | undefined }, server: ServerLimits | undefined): ServerLimits {
+  const given = overrides.maxConnections !== undefined || overrides.superuserReserved !== undefined;
+  const base = server ?? { ...POSTGRES_DEFAULT_LIMITS, source: "PostgreSQL defaults" };
+  return {
+    maxConnections: overrides.maxConnections ?? base.maxConnections,
+    superuserReserved: overrides.superuserReserved ?? base.superuserReserved,
+    reserved: base.reserved,
+    source: given ? `flags${server ? " over the server" : ""}` : base.source,
+  };
+}
+
 /** Seed 001 §2.3's PgBouncer: default_pool_size 20 + reserve_pool_size 5, max_client_conn 1000. */
 export const SEED_PGBOUNCER = { defaultPoolSize: 20, reservePoolSize: 5, maxClientConn: 1000 } as const;
 /** Seed 000's warning level for connections in use; a budget above it leaves no room before alerts fire. */
@@ -68,7 +85,11 @@ export function poolBudget(services: readonly ServicePool[], limits: ServerLimit
   const available = Math.max(0, limits.maxConnections - limits.superuserReserved - limits.reserved);
   const direct = sum(demands.filter((d) => !d.pgbouncer).map((d) => d.connections));
   const pooledClients = sum(demands.filter((d) => d.pgbouncer).map((d) => d.connections));
-  const pooledServer = pgbouncer && pooledClients > 0 ? Math.min(pooledClients, pgbouncer.serverConnections) : pooledClients;
+  const pooledServer = pgbouncer?.countWhole
+    ? pgbouncer.serverConnections
+    : pgbouncer && pooledClients > 0
+      ? Math.min(pooledClients, pgbouncer.serverConnections)
+      : pooledClients;
   const total = direct + pooledServer;
   const usage = available === 0 ? Number.POSITIVE_INFINITY : total / available;
   const verdict = total > available ? "over" : usage > HEADROOM_WARNING ? "tight" : "fits";

@@ -1,4 +1,5 @@
 /** @module The application services that hold connections to a server: from pgready.yaml or from `--service`. */
+import type { PgreadyConfig, SessionFeature } from "../../config/file/index.js";
 import { usageError } from "../../core/errors.js";
 
 export interface ServicePool {
@@ -13,6 +14,8 @@ export interface ServicePool {
   readonly pgbouncer: boolean;
   /** `--service`, `pgready.yaml services.core`, `pgready.yaml targets.prod.pool`. */
   readonly origin: string;
+  /** What it does that needs a server session of its own (pgready.yaml `uses:`), for PgBouncer's transaction mode. */
+  readonly uses?: readonly SessionFeature[] | undefined;
 }
 
 /** The bounds pgready.yaml enforces for a pool (seed 003's validation), so both ways in agree. */
@@ -63,6 +66,33 @@ function parseOne(item: string): ServicePool {
     pgbouncer: via === "pgbouncer",
     origin: "--service",
   };
+}
+
+/**
+ * The services of one server in pgready.yaml: the target's own pool and the services pointed at it (a
+ * service without a target belongs to default_target). Without a target name, the services that name none.
+ */
+export function servicesFromConfig(config: PgreadyConfig | undefined, argument: string | undefined, file: string): ServicePool[] {
+  if (!config) return [];
+  const name = argument !== undefined && Object.hasOwn(config.targets, argument) ? argument : argument === undefined ? config.default_target : undefined;
+  const services: ServicePool[] = [];
+  const own = name === undefined ? undefined : config.targets[name]?.pool;
+  if (name !== undefined && own) {
+    services.push({ name, poolSize: own.pool_size, maxOverflow: own.max_overflow, replicas: own.replicas, pgbouncer: false, origin: `${file} targets.${name}.pool` });
+  }
+  for (const [service, spec] of Object.entries(config.services ?? {})) {
+    if ((spec.target ?? config.default_target) !== name) continue;
+    services.push({
+      name: service,
+      poolSize: spec.pool_size,
+      maxOverflow: spec.max_overflow,
+      replicas: spec.replicas,
+      pgbouncer: spec.pgbouncer,
+      origin: `${file} services.${service}`,
+      uses: spec.uses,
+    });
+  }
+  return services;
 }
 
 /** Seed 000's per-service demand: (pool_size + max_overflow) × replicas. */

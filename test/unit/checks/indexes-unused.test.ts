@@ -42,6 +42,14 @@ describe("index.unused", () => {
     assert.deepEqual(found.map((f) => f.object), ["public.orders_large_idx", "public.orders_small_idx"]);
   });
 
+  it("builds only the report's share of info findings and counts the rest in one", () => {
+    const small = Array.from({ length: 60 }, (_, i) => index(100 + i, 10, "orders", `orders_c${i}_idx`, [`c${i}`], { scans: 0, bytes: (i + 1) * 8192 }));
+    const found = run(small);
+    assert.equal(found.length, 51);
+    assert.equal(found[0]?.object, "public.orders_c59_idx");
+    assert.equal(found[50]?.evidence["omittedInfoFindings"], 10);
+  });
+
   it("reports an unused index under 10 MB as info", () => {
     assert.equal(run([index(12, 10, "orders", "orders_status_idx", ["status"], { scans: 0, bytes: 9 * MB })])[0]?.severity, "info");
   });
