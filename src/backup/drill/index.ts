@@ -9,6 +9,7 @@ import { logicalKind } from "./logical.js";
 export const DRILL_KINDS: readonly DrillKind[] = [logicalKind];
 
 export { runDrill, type DrillOptions } from "./run.js";
+export { pitrDrillKind } from "./pitr.js";
 export { readDrillHistory, saveDrillReport, summarizeDrills, type DrillDigest, type DrillHistorySummary, type SavedReport } from "./history.js";
 export { DRILL_REPORT_SCHEMA, DRILL_STATUSES, failureOf, type DrillHistoryEntry, type DrillReport, type DrillStatus } from "./report.js";
 export { evaluateObjectives, human, OBJECTIVE_NAMES, type Measurements, type ObjectiveName, type ObjectiveResult, type Objectives } from "./objectives.js";

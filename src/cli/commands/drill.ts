@@ -1,6 +1,7 @@
 /** @module `pgready drill …`: recovery drills, restore a backup into a throw-away cluster and measure RTO and RPO; their history. */
 import {
   DRILL_KINDS,
+  pitrDrillKind,
   readDrillHistory,
   runDrill,
   saveDrillReport,
@@ -18,18 +19,20 @@ import { drillEventPrinter } from "../drill-events.js";
 import { oneOf, parseDurationFlag, parseWholeNumberFlag, stringFlag } from "../flags.js";
 import { interruptible } from "../interrupt.js";
 import { painters } from "../output.js";
+import { pitrSettings } from "../pitr-settings.js";
 import { projectConfig, resolveTarget, stateDir, type LoadedConfig } from "../project.js";
 import type { CommandContext, CommandSpec, OptionSpec } from "../spec.js";
 
 const STATE_DIR: Record<string, OptionSpec> = {
   "state-dir": { type: "string", valueName: "DIR", description: "where drill history is kept (default: state.dir in pgready.yaml, else .pgready/state beside it)" },
 };
-const KIND_NAMES = DRILL_KINDS.map((kind) => kind.name);
+// pitr is built per run: it needs the pgBackRest settings (pitr: in pgready.yaml, --repo, --stanza, --dir).
+const KIND_NAMES = [...DRILL_KINDS.map((kind) => kind.name), "pitr"];
 
 const run: CommandSpec = {
   name: "drill run",
   summary: "restore the newest backup into a throw-away cluster, verify it, measure RTO by phase and RPO (exit 1 on a missed objective)",
-  usage: "pgready drill [run] [TARGET] [--kind logical] [--backup ID | --at TIME] [--marker] [--rpo D] [--rto D] [--retention D] [--repo DIR]",
+  usage: "pgready drill [run] [TARGET] [--kind logical|pitr] [--backup ID | --at TIME] [--marker] [--rpo D] [--rto D] [--retention D] [--repo DIR]",
   description:
     "Rehearses a recovery end to end. The newest complete backup (or --backup ID, or the newest taken at or before --at) is " +
     "checked against its checksums (fetch), restored with pg_restore -j into a fresh cluster of the backup's PostgreSQL major " +
@@ -51,7 +54,9 @@ const run: CommandSpec = {
     rto: { type: "string", valueName: "D", description: "RTO objective, e.g. 15min (default: objectives.rto)" },
     retention: { type: "string", valueName: "D", description: "retention objective, e.g. 7d: the oldest backup kept must be at least this old (default: objectives.retention)" },
     jobs: { type: "string", valueName: "N", description: "parallel pg_restore jobs (default 2)" },
-    repo: { type: "string", valueName: "DIR", description: "the backup repository (default: backup.repo in pgready.yaml)" },
+    repo: { type: "string", valueName: "DIR", description: "the backup repository (default: backup.repo in pgready.yaml; with --kind pitr, pitr.repo)" },
+    stanza: { type: "string", valueName: "NAME", description: "with --kind pitr: pgBackRest's stanza (default: pitr.stanza, else main)" },
+    dir: { type: "string", valueName: "DIR", description: "with --kind pitr: where pgready keeps pgbackrest.conf, log, lock and spool (default: pitr.dir)" },
     "key-file": { type: "string", valueName: "FILE", description: "encryption key of the backups (default: backup.encryption in pgready.yaml)" },
     bindir: { type: "string", valueName: "DIR", description: "PostgreSQL programs to recover with (default: the backup's major version, found like the sandbox's)" },
     ...STATE_DIR,
@@ -61,16 +66,18 @@ const run: CommandSpec = {
     ["pgready drill prod --marker --rto 15min --rpo 24h", "also read prod's WAL archive and write a marker row there; objectives as flags"],
     ["pgready drill --backup 20261122T101500Z-3f9a --jobs 4 --json > drill.json", "one backup, four restore jobs; the report as JSON, progress events on stderr"],
     ["pgready drill --at 2026-11-20T00:00:00Z", "as of a moment: the newest backup taken before it"],
+    ["pgready drill prod --kind pitr --marker --rto 15min", "point-in-time recovery with pgBackRest (pitr: in pgready.yaml), replayed to the newest archived WAL"],
   ],
   maxPositionals: 1,
   async run(context) {
     const loaded = await projectConfig(context);
     const kindName = oneOf(context.values["kind"], KIND_NAMES, "--kind") ?? "logical";
-    const kind = DRILL_KINDS.find((candidate) => candidate.name === kindName);
+    const physical = kindName === "pitr" ? pitrSettings(context, loaded) : undefined;
+    const kind = physical ? pitrDrillKind(physical, context.env["PATH"]) : DRILL_KINDS.find((candidate) => candidate.name === kindName);
     if (!kind) throw new Error(`drill kind ${kindName} is listed but not defined`);
     const marker = context.values["marker"] === true;
     const request = {
-      repo: repoOf(context, loaded),
+      repo: physical ? physical.repo : repoOf(context, loaded),
       backup: stringFlag(context, "backup"),
       pointInTime: parseTime(stringFlag(context, "at")),
       key: await keyOf(context, loaded),
